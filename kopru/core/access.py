@@ -1,0 +1,213 @@
+"""The access policy: the one place that decides who may see and do what.
+
+Three questions, always in this order:
+1. Route: may this role open this page or API operation at all? (PAGES / API tables below;
+   a route missing from them is refused, and tests/test_access_routes.py fails.)
+2. Scope: which records? Only the user's missions, and within a mission only the locations
+   of the user's teams unless the role is mission-wide.
+3. Sensitivity: which categories of data (general, health, mental health, protection/GBV,
+   financial) does the role see?
+
+Roles and their capabilities ship as data in core/data/roles.json.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .models import Location, Mission, Sensitivity
+
+# Rules: PUBLIC (anyone), LOGIN (signed in, second factor may still be due),
+# AUTHENTICATED (signed in and verified), or a capability string a role must hold.
+PUBLIC = "public"
+LOGIN = "login"
+AUTHENTICATED = "authenticated"
+
+# Capabilities this issue defines; later apps add theirs here beside their routes.
+CAPABILITIES = {
+    "core.manage_missions",
+    "core.manage_locations",
+    "core.view_users",
+    "core.manage_users",
+    "core.manage_teams",
+    "core.manage_roles",
+    "core.view_projects",
+    "core.manage_projects",
+    "core.view_audit",
+}
+
+# Page routes by Django view name.
+PAGES = {
+    "set_language": PUBLIC,
+    "healthz": PUBLIC,
+    "core:login": PUBLIC,
+    "core:logout": LOGIN,
+    "core:otp_verify": LOGIN,
+    "core:otp_setup": LOGIN,
+    "core:home": AUTHENTICATED,
+    "core:search": AUTHENTICATED,
+    "core:profile": AUTHENTICATED,
+    "core:switch_mission": AUTHENTICATED,
+    "core:token_list": AUTHENTICATED,
+    "core:token_revoke": AUTHENTICATED,
+    "core:location_list": AUTHENTICATED,
+    "core:location_detail": AUTHENTICATED,
+    "core:location_create": "core.manage_locations",
+    "core:location_edit": "core.manage_locations",
+    "core:mission_list": "core.manage_missions",
+    "core:mission_create": "core.manage_missions",
+    "core:mission_edit": "core.manage_missions",
+    "core:user_list": "core.view_users",
+    "core:user_create": "core.manage_users",
+    "core:user_edit": "core.manage_users",
+    "core:team_list": AUTHENTICATED,
+    "core:team_detail": AUTHENTICATED,
+    "core:team_create": "core.manage_teams",
+    "core:team_edit": "core.manage_teams",
+    "core:role_list": "core.manage_roles",
+    "core:role_edit": "core.manage_roles",
+    "core:project_list": "core.view_projects",
+    "core:project_detail": "core.view_projects",
+    "core:project_create": "core.manage_projects",
+    "core:project_edit": "core.manage_projects",
+    "core:audit_list": "core.view_audit",
+    "core:audit_verify": "core.view_audit",
+    "api-1:openapi-json": AUTHENTICATED,
+    "api-1:openapi-view": AUTHENTICATED,
+}
+
+# API operations by key (see kopru.core.api.policy).
+API = {
+    "core.me": AUTHENTICATED,
+    "core.list_missions": AUTHENTICATED,
+    "core.list_locations": AUTHENTICATED,
+    "core.get_location": AUTHENTICATED,
+    "core.create_location": "core.manage_locations",
+    "core.list_teams": AUTHENTICATED,
+    "core.list_roles": AUTHENTICATED,
+    "core.list_users": "core.view_users",
+    "core.list_projects": "core.view_projects",
+    "core.create_project": "core.manage_projects",
+    "core.list_tokens": AUTHENTICATED,
+    "core.create_token": AUTHENTICATED,
+    "core.revoke_token": AUTHENTICATED,
+    "core.list_audit": "core.view_audit",
+}
+
+
+def capabilities(user) -> frozenset:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_kopru_caps", None)
+    if cached is None:
+        role = user.role
+        cached = frozenset(role.capabilities) if role else frozenset()
+        user._kopru_caps = cached
+    return cached
+
+
+def has(user, capability: str) -> bool:
+    return capability in capabilities(user)
+
+
+def requires_otp(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role and user.role.require_otp)
+
+
+def is_verified(user) -> bool:
+    """Signed in, and past the second factor when the role (or the user's own device) asks."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "kopru_token_auth", False):
+        return True  # an API token is itself the second thing the user holds
+    verified = getattr(user, "is_verified", lambda: False)()
+    if verified:
+        return True
+    from django_otp import user_has_device
+
+    return not requires_otp(user) and not user_has_device(user, confirmed=True)
+
+
+def allows(user, rule: str) -> bool:
+    if rule == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if rule == LOGIN:
+        return True
+    if not is_verified(user):
+        return False
+    return rule == AUTHENTICATED or has(user, rule)
+
+
+def require(user, capability: str) -> None:
+    if not has(user, capability):
+        raise PermissionDenied(capability)
+
+
+# --- Scope: missions and locations ----------------------------------------------------------
+
+
+def missions(user):
+    if not getattr(user, "is_authenticated", False):
+        return Mission.objects.none()
+    return user.missions.filter(active=True)
+
+
+def in_mission(user, mission) -> bool:
+    return mission is not None and missions(user).filter(pk=mission.pk).exists()
+
+
+def location_prefixes(user, mission):
+    """Path prefixes the user may see in a mission; None means the whole mission."""
+    if user.role and user.role.mission_wide:
+        return None
+    teams = user.teams.filter(mission=mission, active=True)
+    paths = set(
+        Location.objects.filter(Q(teams__in=teams) | Q(based_teams__in=teams)).values_list(
+            "path", flat=True
+        )
+    )
+    return sorted(paths)
+
+
+def scope(user, queryset, mission, *, path_field=None, category_field=None):
+    """Filter any queryset to what the user may see: mission, locations, categories.
+
+    `path_field` names the record's location path (e.g. "site__path"); records without a
+    location are seen only by mission-wide roles. `category_field` names its sensitivity.
+    """
+    if not in_mission(user, mission):
+        return queryset.none()
+    queryset = queryset.filter(mission=mission)
+    if path_field:
+        prefixes = location_prefixes(user, mission)
+        if prefixes is not None:
+            if not prefixes:
+                return queryset.none()
+            condition = Q()
+            for prefix in prefixes:
+                condition |= Q(**{f"{path_field}__startswith": prefix})
+            queryset = queryset.filter(condition)
+    if category_field:
+        queryset = queryset.filter(**{f"{category_field}__in": sorted(categories(user))})
+    return queryset
+
+
+def can_see_location(user, location) -> bool:
+    if not in_mission(user, location.mission):
+        return False
+    prefixes = location_prefixes(user, location.mission)
+    return prefixes is None or any(location.path.startswith(p) for p in prefixes)
+
+
+# --- Sensitivity ----------------------------------------------------------------------------
+
+
+def categories(user) -> frozenset:
+    if not getattr(user, "is_authenticated", False) or not user.role:
+        return frozenset()
+    return frozenset(user.role.categories) & set(Sensitivity.values)
+
+
+def can_see_category(user, category: str) -> bool:
+    return category in categories(user)

@@ -1,0 +1,12 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kopru.api import api
+from kopru.core.views import healthz
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("", include("kopru.core.urls")),
+]
