@@ -183,7 +183,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Every asset is vendored, so nothing but our own origin is allowed.
@@ -230,6 +230,9 @@ STORAGES = {
         )
     },
 }
+STATIC_ROOT.mkdir(exist_ok=True)
+# Outside production, files are served straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Background work ------------------------------------------------------------------------

@@ -112,8 +112,8 @@ class Role(models.Model):
         default=False,
         help_text=_("Sees every location of the mission, not only the teams' locations."),
     )
-    categories = models.JSONField(_("sensitivity categories"), default=list)
-    capabilities = models.JSONField(_("capabilities"), default=list)
+    categories = models.JSONField(_("sensitivity categories"), default=list, blank=True)
+    capabilities = models.JSONField(_("capabilities"), default=list, blank=True)
     require_otp = models.BooleanField(_("require a second factor"), default=False)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -37,6 +38,7 @@ from .forms import (
 from .models import ApiToken, AuditVerification, Location, Mission, Project, Role, Team, User
 
 PAGE_SIZE = 50
+THROTTLED = gettext_lazy("Too many wrong codes: wait a few seconds, then enter the current one.")
 
 
 def healthz(request):
@@ -93,13 +95,16 @@ def otp_setup(request):
         device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("token", THROTTLED)
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save()
             otp_login(request, device)
             messages.success(request, _("Two-step sign-in is on for your account."))
             return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right. Check the time on your phone."))
+        else:
+            form.add_error("token", _("That code is not right. Check the time on your phone."))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
     image.save(buffer)
