@@ -1,7 +1,7 @@
 """/api/v1/core/: missions, locations, teams, roles, users, projects, tokens, audit."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from . import access, selectors, services
@@ -91,7 +91,7 @@ def create_location(request, payload: SiteIn):
         uid=payload.uid,
         request=request,
     )
-    return (200 if existed else 201), site
+    return Status(200 if existed else 201, site)
 
 
 @router.get("/teams", response=list[TeamOut], auth=policy("core.list_teams"))
@@ -179,7 +179,7 @@ def create_project(request, payload: ProjectIn):
         start_date=payload.start_date,
         end_date=payload.end_date,
     )
-    return (200 if existed else 201), _project_out(project)
+    return Status(200 if existed else 201, _project_out(project))
 
 
 @router.get("/tokens", response=list[TokenOut], auth=policy("core.list_tokens"))
@@ -192,7 +192,7 @@ def create_token(request, payload: TokenIn):
     token, raw = services.issue_token(
         request.user, name=payload.name, expires_at=payload.expires_at, request=request
     )
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, auth=policy("core.revoke_token"))

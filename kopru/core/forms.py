@@ -158,6 +158,17 @@ class TargetForm(BootstrapMixin, forms.ModelForm):
         model = ProjectTarget
         fields = ["indicator", "target", "unit"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No initial unit, so an untouched extra row counts as empty and is skipped.
+        unit = self.fields["unit"]
+        unit.required, unit.initial = False, ""
+        unit.widget.attrs["placeholder"] = _("people")
+        self.fields["indicator"].widget.attrs["placeholder"] = _("Indicator")
+
+    def clean_unit(self):
+        return self.cleaned_data.get("unit") or "people"
+
 
 TargetFormSet = forms.inlineformset_factory(
     Project, ProjectTarget, form=TargetForm, extra=2, can_delete=True

@@ -208,6 +208,7 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="project_dates_ordered",
+                violation_error_message=_("The project cannot end before it starts."),
             ),
         ]
 

@@ -124,7 +124,9 @@ def otp_setup(request):
 def home(request):
     mission = request.mission
     context = {
-        "teams": selectors.visible_teams(request.user, mission)[:10] if mission else [],
+        "teams": request.user.teams.filter(mission=mission, active=True).select_related("base")
+        if mission
+        else [],
         "role": request.user.role,
         "categories": sorted(access.categories(request.user)),
     }
@@ -212,8 +214,8 @@ def _edit(request, form, save, template, success, context=None):
     return render(request, template, {"form": form, **(context or {})})
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 # --- Missions -------------------------------------------------------------------------------
@@ -263,7 +265,8 @@ def location_list(request, pk=None):
         {
             "node": node,
             "ancestors": node.ancestors() if node else [],
-            "page": _page(request, children),
+            # A country's provinces fit on one page (Türkiye has 81).
+            "page": _page(request, children, size=100),
             "query": query,
             "can_manage": access.has(request.user, "core.manage_locations"),
             "can_add_site": node is not None and node.level == Location.Level.DISTRICT,

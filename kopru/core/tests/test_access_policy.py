@@ -5,7 +5,7 @@ import pytest
 from kopru.core import access, selectors
 from kopru.core.models import Location, Project, Sensitivity, Team
 
-from .factories import location, make_team, make_user, mission
+from .factories import location, make_team, mission
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,14 @@ def test_the_administrator_opens_them_and_sees_the_admin_menu(login, admin_selin
     assert "Audit log" in page and "/admin/users/" in page
 
 
-def test_a_belarus_officer_sees_nothing_of_turkiye(client, login, minsk_me_officer,
-                                                   istanbul_team):
+def test_a_belarus_officer_sees_nothing_of_turkiye(client, login, minsk_me_officer, istanbul_team):
     Project.objects.create(
-        mission=mission("TR"), code="TR-1", name="Clinic care", donor_id=_donor().pk,
-        start_date="2026-01-01", end_date="2026-12-31",
+        mission=mission("TR"),
+        code="TR-1",
+        name="Clinic care",
+        donor_id=_donor().pk,
+        start_date="2026-01-01",
+        end_date="2026-12-31",
     )
     client = login(minsk_me_officer)
     assert client.get(f"/teams/{istanbul_team.pk}/").status_code == 404
@@ -39,9 +42,15 @@ def test_a_belarus_officer_sees_nothing_of_turkiye(client, login, minsk_me_offic
     assert client.get("/api/v1/core/projects?mission=TR").status_code == 404
 
 
-def test_location_scope_follows_the_teams_locations(caseworker_omer, dr_ayse, admin_selin,
-                                                    istanbul_team, gaziantep_team,
-                                                    fatih_clinic, sahinbey_centre):
+def test_location_scope_follows_the_teams_locations(
+    caseworker_omer,
+    dr_ayse,
+    admin_selin,
+    istanbul_team,
+    gaziantep_team,
+    fatih_clinic,
+    sahinbey_centre,
+):
     tr = mission("TR")
     assert list(selectors.visible_sites(caseworker_omer, tr)) == [sahinbey_centre]
     assert list(selectors.visible_sites(dr_ayse, tr)) == [fatih_clinic]
@@ -55,8 +64,9 @@ def test_a_user_without_a_team_sees_no_located_records(partner_viewer, fatih_cli
     assert list(selectors.visible_sites(partner_viewer, mission("TR"))) == []
 
 
-def test_team_lists_are_filtered_not_only_team_pages(login, caseworker_omer, istanbul_team,
-                                                     gaziantep_team):
+def test_team_lists_are_filtered_not_only_team_pages(
+    login, caseworker_omer, istanbul_team, gaziantep_team
+):
     client = login(caseworker_omer)
     page = client.get("/teams/").content.decode()
     assert "ECM Gaziantep" in page and "MHC Istanbul" not in page
@@ -71,8 +81,9 @@ def test_a_team_working_inside_my_province_is_visible_to_me(caseworker_omer, sah
     assert nearby in selectors.visible_teams(caseworker_omer, mission("TR"))
 
 
-def test_sensitivity_categories_come_from_the_role(dr_ayse, caseworker_omer, clerk_zeynep,
-                                                   partner_viewer):
+def test_sensitivity_categories_come_from_the_role(
+    dr_ayse, caseworker_omer, clerk_zeynep, partner_viewer
+):
     assert access.categories(dr_ayse) == {"general", "health", "mental_health"}
     assert access.can_see_category(caseworker_omer, Sensitivity.PROTECTION)
     assert not access.can_see_category(caseworker_omer, Sensitivity.HEALTH)
@@ -96,8 +107,12 @@ def test_an_inactive_user_has_no_capabilities(admin_selin):
 
 def test_search_respects_the_policy(login, partner_viewer, admin_selin, fatih_clinic):
     Project.objects.create(
-        mission=mission("TR"), code="MHD-26", name="Migration health", donor_id=_donor().pk,
-        start_date="2026-01-01", end_date="2026-12-31",
+        mission=mission("TR"),
+        code="MHD-26",
+        name="Migration health",
+        donor_id=_donor().pk,
+        start_date="2026-01-01",
+        end_date="2026-12-31",
     )
     client = login(partner_viewer)
     assert "MHD-26" not in client.get("/search/?q=MHD").content.decode()
@@ -123,7 +138,8 @@ def test_mission_wide_roles_are_admin_and_me_officer_only():
     from kopru.core.models import Role
 
     assert set(Role.objects.filter(mission_wide=True).values_list("slug", flat=True)) == {
-        "admin", "me_officer"
+        "admin",
+        "me_officer",
     }
     assert Team.objects.count() == 0  # reference data creates no teams
     assert location("TR34").level == "province"

@@ -16,6 +16,7 @@ from kopru.core.models import ApiToken, Location, Role, Team
 
 from .factories import location, make_user
 
+
 def page_routes():
     """(view name, route regex) for every Django URL pattern outside the API."""
     found = []
@@ -23,8 +24,10 @@ def page_routes():
     def walk(patterns, prefix, namespace):
         for p in patterns:
             if isinstance(p, URLResolver):
-                ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (
-                    p.namespace or namespace
+                ns = (
+                    f"{namespace}:{p.namespace}"
+                    if namespace and p.namespace
+                    else (p.namespace or namespace)
                 )
                 walk(p.url_patterns, prefix + str(p.pattern), ns)
             elif isinstance(p, URLPattern):
@@ -92,8 +95,7 @@ def _url_for(route, samples, user):
         "location_id": samples["location"].pk,
         "token_id": samples["token"].pk,
     }
-    if route.startswith(("teams/", "admin/users/", "admin/roles/", "admin/missions/",
-                         "projects/")):
+    if route.startswith(("teams/", "admin/users/", "admin/roles/", "admin/missions/", "projects/")):
         kind = route.split("/")[1] if route.startswith("admin/") else route.split("/")[0]
         args["pk"] = {
             "teams": samples["team"].pk,

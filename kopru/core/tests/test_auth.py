@@ -34,8 +34,9 @@ def test_a_wrong_password_is_refused_with_a_clear_message(client, clerk_zeynep):
     assert "Please enter a correct username and password" in response.content.decode()
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(client, clerk_zeynep,
-                                                                         settings):
+def test_repeated_failures_lock_the_account_even_for_the_right_password(
+    client, clerk_zeynep, settings
+):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/login/", {"username": "clerk_zeynep", "password": "guess"})
     response = client.post("/login/", {"username": "clerk_zeynep", "password": PASSWORD})
@@ -75,13 +76,19 @@ def test_a_role_that_requires_a_second_factor_must_enrol_then_verify(client, dr_
     assert client.get("/teams/").status_code == 200
 
 
-def test_an_administrator_can_require_the_second_factor_for_a_role(login, admin_selin,
-                                                                  clerk_zeynep, client):
+def test_an_administrator_can_require_the_second_factor_for_a_role(
+    login, admin_selin, clerk_zeynep, client
+):
     client = login(admin_selin)
     clerk = Role.objects.get(slug="clerk")
-    response = client.post(f"/admin/roles/{clerk.pk}/", {
-        "require_otp": "on", "categories": ["general"], "capabilities": [],
-    })
+    response = client.post(
+        f"/admin/roles/{clerk.pk}/",
+        {
+            "require_otp": "on",
+            "categories": ["general"],
+            "capabilities": [],
+        },
+    )
     assert response.status_code == 302
     assert Role.objects.get(slug="clerk").require_otp
     client.logout()
@@ -104,10 +111,18 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     import subprocess
     import sys
 
-    env = {**os.environ, "KOPRU_ENV": "production", "KOPRU_SECRET_KEY": "x" * 20 + "Yz9!" * 12,
-           "KOPRU_ALLOWED_HOSTS": "kopru.example.org", "KOPRU_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "KOPRU_ENV": "production",
+        "KOPRU_SECRET_KEY": "x" * 20 + "Yz9!" * 12,
+        "KOPRU_ALLOWED_HOSTS": "kopru.example.org",
+        "KOPRU_VAR_DIR": str(tmp_path),
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,115 @@
+"""End to end in headless Chromium (Debian's, driven by Playwright): each demo role signs in,
+the interface turns right-to-left in Arabic, and a page the role may not see is refused."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from kopru.core.demo import USERS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+# Background networking is off: this machine's network is closed, and the browser must not
+# wait on outside hosts.
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM use from the
+    # test itself is synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "browser tests need Debian's chromium (make test installs it)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_reference", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.click("main form button.btn-primary")
+    page.wait_for_url(f"{base}/")
+
+
+# A page each role may not open (and one it may).
+REFUSED = {"admin": None, "me_officer": "/admin/users/"}
+
+
+def test_every_demo_role_signs_in_and_is_refused_what_it_may_not_see(browser, live_server, demo):
+    errors = []
+    base = live_server.url
+    for username, *_ in USERS:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        sign_in(page, base, username)
+        assert "Welcome" in page.inner_text("h1")
+        # Styles and scripts load from our own origin, within the CSP.
+        assert page.evaluate("typeof bootstrap") == "object"
+        assert page.evaluate("typeof htmx") == "object"
+        refused = REFUSED.get(username, "/admin/audit/")
+        if refused:
+            response = page.goto(f"{base}{refused}")
+            assert response.status == 403, username
+            assert "Not allowed" in page.inner_text("h1")
+        else:
+            assert page.goto(f"{base}/admin/audit/").status == 200
+        context.close()
+    assert [e for e in errors if "403" not in e] == []
+
+
+def test_arabic_turns_the_page_right_to_left(browser, live_server, demo, tmp_path):
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    page = context.new_page()
+    sign_in(page, base, "caseworker")
+    page.click("button[lang=ar]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == "ar"
+    # Bootstrap's RTL sheet really applies: the body's text starts from the right.
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).textAlign") in ("right", "start")
+    # On a phone the menu collapses behind the toggler and opens on tap.
+    toggler = page.locator(".navbar-toggler")
+    assert toggler.is_visible()
+    toggler.click()
+    page.wait_for_selector("#nav.show")
+    page.screenshot(path=str(tmp_path / "arabic-phone.png"))
+    if os.environ.get("KOPRU_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["KOPRU_SCREENSHOTS"], "arabic-phone.png"))
+    context.close()
+
+
+def test_the_search_box_suggests_as_you_type(browser, live_server, demo):
+    base = live_server.url
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, base, "clerk")
+    page.fill("input[name=q]", "haliliye")
+    page.wait_for_selector("#search-popup a")
+    assert "Haliliye" in page.inner_text("#search-popup")
+    context.close()
