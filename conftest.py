@@ -19,6 +19,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request, django_db_blocker):
+    """Transactional tests (browser, worker) flush every table; put the reference back."""
+    marker = request.node.get_closest_marker("django_db")
+    if not marker and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    from kopru.core.models import Role
+
+    with django_db_blocker.unblock():
+        if not Role.objects.exists():
+            call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing_and_tasks(settings):
     # Argon2 stays the production hasher (tested in test_auth); tests need speed elsewhere.
     settings.PASSWORD_HASHERS = [

@@ -13,12 +13,17 @@ $PY manage.py db_worker --queue-name default >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
+if [ -n "${KOPRU_DEMO_PASSWORD:-}" ]; then PASSWORD_NOTE="the one in KOPRU_DEMO_PASSWORD"; else PASSWORD_NOTE="kopru-demo"; fi
+USERS=$(tail -n +2 var/demo-logins.txt | awk '{print $1}' | paste -sd, - | sed 's/,/, /g')
 cat <<BANNER
 
   Kopru is running at http://127.0.0.1:${PORT}/
-  Log in as any demo role, with the password ${KOPRU_DEMO_PASSWORD:+from KOPRU_DEMO_PASSWORD}${KOPRU_DEMO_PASSWORD:-kopru-demo} (no second factor in the demo):
-$(tail -n +2 var/demo-logins.txt | tr -s ' ' | sed 's/^/   /' | paste -sd ' ' | fold -s -w 90 | sed 's/^/   /')
-  API documentation: http://127.0.0.1:${PORT}/api/v1/docs (after logging in)
+
+  Log in with one of the demo users (one per role):
+    ${USERS}
+  Password: ${PASSWORD_NOTE}. No second factor in the demo.
+
+  API documentation: http://127.0.0.1:${PORT}/api/v1/docs (once logged in)
   The background task worker runs alongside (log: var/worker.log). Stop with Ctrl-C.
 
 BANNER

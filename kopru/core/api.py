@@ -1,12 +1,13 @@
 """/api/v1/core/: missions, locations, teams, roles, users, projects, tokens, audit."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from . import access, selectors, services
 from .api_auth import policy
-from .models import ApiToken, Donor, Location, Project, Role, User
+from .models import ApiToken, Location, Project, Role, User
 from .schemas import (
     AuditOut,
     LocationOut,
@@ -159,12 +160,11 @@ def list_projects(request, active: bool | None = None):
 def create_project(request, payload: ProjectIn):
     mission = _mission_or_404(request)
     existed = payload.uid and Project.objects.filter(uid=payload.uid).exists()
-    donor, _ = Donor.objects.get_or_create(name=payload.donor)
     provinces = list(Location.objects.filter(pk__in=payload.province_ids, mission=mission))
     if len(provinces) != len(set(payload.province_ids)):
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"province_ids": ["Unknown province."]})
+        raise ValidationError({"province_ids": [_("Unknown province.")]})
     project = services.create_project(
         request.user,
         uid=payload.uid,
@@ -174,7 +174,7 @@ def create_project(request, payload: ProjectIn):
         mission=mission,
         code=payload.code,
         name=payload.name,
-        donor=donor,
+        donor_name=payload.donor,
         grant_code=payload.grant_code,
         start_date=payload.start_date,
         end_date=payload.end_date,

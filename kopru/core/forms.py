@@ -128,12 +128,19 @@ class RoleForm(BootstrapMixin, forms.ModelForm):
 
 
 class ProjectForm(BootstrapMixin, forms.ModelForm):
+    donor_name = forms.CharField(
+        label=_("Donor"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"list": "donor-list", "autocomplete": "off"}),
+        help_text=_("Pick a known donor or type a new one."),
+    )
+    field_order = ["code", "name", "donor_name"]
+
     class Meta:
         model = Project
         fields = [
             "code",
             "name",
-            "donor",
             "grant_code",
             "start_date",
             "end_date",
@@ -150,7 +157,9 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["provinces"].queryset = Location.objects.filter(
             mission=mission, level=Location.Level.PROVINCE
-        )
+        ).order_by("name_folded")
+        if self.instance.donor_id:
+            self.initial["donor_name"] = self.instance.donor.name
 
 
 class TargetForm(BootstrapMixin, forms.ModelForm):

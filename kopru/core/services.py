@@ -15,6 +15,7 @@ from .models import (
     ApiToken,
     AuditEvent,
     AuditVerification,
+    Donor,
     Location,
     Mission,
     Project,
@@ -209,7 +210,21 @@ def save_role(actor, role: Role, *, request=None):
 # --- Projects -------------------------------------------------------------------------------
 
 
-def save_project(actor, project: Project, *, provinces=(), targets=None, request=None):
+def donor_named(actor, name, *, request=None):
+    """The donor of that name, created (and audited) when it is new."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"donor": _("Name the donor.")})
+    donor = Donor.objects.filter(name__iexact=name).first()
+    if donor is None:
+        donor = Donor.objects.create(name=name[:150])
+        audit.record(actor, AuditEvent.Action.CREATE, donor, request=request)
+    return donor
+
+
+def save_project(
+    actor, project: Project, *, provinces=(), targets=None, donor_name=None, request=None
+):
     access.require(actor, "core.manage_projects")
     _ensure_mission(actor, project.mission)
     if project.start_date and project.end_date and project.end_date < project.start_date:
@@ -219,6 +234,8 @@ def save_project(actor, project: Project, *, provinces=(), targets=None, request
     ):
         raise ValidationError({"provinces": _("Choose provinces of the project's mission.")})
     with transaction.atomic():
+        if donor_name is not None:
+            project.donor = donor_named(actor, donor_name, request=request)
         _save(actor, project, request=request, m2m={"provinces": list(provinces)})
         if targets is not None:
             project.targets.all().delete()
@@ -228,7 +245,9 @@ def save_project(actor, project: Project, *, provinces=(), targets=None, request
     return project
 
 
-def create_project(actor, *, uid=None, request=None, provinces=(), targets=None, **fields):
+def create_project(
+    actor, *, uid=None, request=None, provinces=(), targets=None, donor_name=None, **fields
+):
     """Idempotent on the client's uid."""
     if uid:
         existing = Project.objects.filter(uid=uid).first()
@@ -236,7 +255,9 @@ def create_project(actor, *, uid=None, request=None, provinces=(), targets=None,
             _ensure_mission(actor, existing.mission)
             return existing
     project = Project(uid=uid or uuid.uuid4(), **fields)
-    return save_project(actor, project, provinces=provinces, targets=targets, request=request)
+    return save_project(
+        actor, project, provinces=provinces, targets=targets, donor_name=donor_name, request=request
+    )
 
 
 # --- API tokens -----------------------------------------------------------------------------

@@ -258,7 +258,7 @@ def location_list(request, pk=None):
         if node:
             base = base.filter(path__startswith=node.path)
         children = base.filter(name_folded__contains=fold(query))
-    children = children.annotate(n_children=Count("children")).order_by("name")
+    children = children.annotate(n_children=Count("children")).order_by("name_folded")
     return render(
         request,
         "core/location_list.html",
@@ -474,6 +474,7 @@ def project_edit(request, pk=None):
                 form.save(commit=False),
                 provinces=list(form.cleaned_data["provinces"]),
                 targets=rows,
+                donor_name=form.cleaned_data["donor_name"],
                 request=request,
             )
         except ValidationError as exc:
@@ -481,8 +482,12 @@ def project_edit(request, pk=None):
         else:
             messages.success(request, _("Saved."))
             return redirect(saved.get_absolute_url())
+    from .models import Donor
+
     return render(
-        request, "core/project_form.html", {"form": form, "targets": targets, "project": project}
+        request,
+        "core/project_form.html",
+        {"form": form, "targets": targets, "project": project, "donors": Donor.objects.all()},
     )
 
 

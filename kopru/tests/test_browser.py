@@ -42,7 +42,6 @@ def browser():
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_reference", verbosity=0)
     call_command("load_demo", verbosity=0)
 
 

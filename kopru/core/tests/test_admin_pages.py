@@ -129,13 +129,12 @@ def test_create_a_project_with_targets(login, admin_selin):
     from kopru.core.models import Donor
 
     client = login(admin_selin)
-    donor = Donor.objects.create(name="Government of Japan")
     response = client.post(
         "/projects/new/",
         {
             "code": "CBI-27",
             "name": "E-vouchers",
-            "donor": donor.pk,
+            "donor_name": "Government of  Japan",
             "grant_code": "JP-1",
             "start_date": "2027-01-01",
             "end_date": "2027-12-31",
@@ -155,6 +154,8 @@ def test_create_a_project_with_targets(login, admin_selin):
     )
     assert response.status_code == 302, response.content.decode()[:500]
     project = Project.objects.get(code="CBI-27")
+    assert project.donor == Donor.objects.get(name="Government of Japan")  # a new donor
+    assert AuditEvent.objects.filter(object_type="core.donor", action="create").exists()
     assert [(t.indicator, t.target) for t in project.targets.all()] == [
         ("Households assisted", 2037)
     ]
@@ -165,13 +166,13 @@ def test_a_project_cannot_end_before_it_starts(login, admin_selin):
     from kopru.core.models import Donor
 
     client = login(admin_selin)
-    donor = Donor.objects.create(name="EU")
+    Donor.objects.create(name="EU")
     response = client.post(
         "/projects/new/",
         {
             "code": "BAD",
             "name": "Backwards",
-            "donor": donor.pk,
+            "donor_name": "eu",
             "start_date": "2027-02-01",
             "end_date": "2027-01-01",
             "targets-TOTAL_FORMS": "0",
@@ -181,6 +182,7 @@ def test_a_project_cannot_end_before_it_starts(login, admin_selin):
     assert response.status_code == 200
     assert "cannot end before it starts" in response.content.decode()
     assert not Project.objects.filter(code="BAD").exists()
+    assert Donor.objects.count() == 1  # the known donor was matched, nothing new made
 
 
 def test_create_a_mission_and_switch_to_it(login, admin_selin):

@@ -8,6 +8,7 @@ from kopru.core.models import AuditEvent, AuditVerification, Role, Team, User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_the_database_queue_holds_work_until_a_worker_runs_it(settings, admin_selin):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
@@ -27,13 +28,22 @@ def test_the_database_queue_holds_work_until_a_worker_runs_it(settings, admin_se
     assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"
 
 
-def test_sqlite_is_set_up_for_concurrent_writers(settings):
+def test_the_database_follows_kopru_database_url(settings):
+    """SQLite (WAL, busy timeout, IMMEDIATE) by default; PostgreSQL when the URL says so."""
+    import os
+
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")  # the PostgreSQL run covers the other engine
+    url = os.environ.get("KOPRU_DATABASE_URL", "")
+    if url.startswith("postgres"):
+        assert connection.vendor == "postgresql"
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version_num")
+            assert int(cursor.fetchone()[0]) >= 150000
+        return
+    assert connection.vendor == "sqlite"
     options = settings.DATABASES["default"]["OPTIONS"]
-    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 5
+    assert options["transaction_mode"] == "IMMEDIATE"
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
