@@ -132,6 +132,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+elif env_bool("DB_TRANSACTION_POOLING"):
+    # PgBouncer in transaction mode cannot keep a server-side cursor across statements.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
@@ -165,7 +168,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0")) or None
+# Reverse proxies in front of Kopru (nginx: 1), so the real client address is used.
+KOPRU_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "kopru.core.network.client_ip"
 
 # --- Security headers and cookies -----------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -59,6 +59,7 @@ PAGES = {
     "core:user_list": "core.view_users",
     "core:user_create": "core.manage_users",
     "core:user_edit": "core.manage_users",
+    "core:user_unlock": "core.manage_users",
     "core:team_list": AUTHENTICATED,
     "core:team_detail": AUTHENTICATED,
     "core:team_create": "core.manage_teams",

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditEvent, Sensitivity
+from .network import client_ip
 
 GENESIS = "0" * 64
 # Any constant: serialises chain appends across PostgreSQL connections.
@@ -42,13 +43,6 @@ def _canonical(entry: AuditEvent) -> bytes:
 
 def compute_hash(entry: AuditEvent) -> str:
     return hmac.new(settings.AUDIT_KEY.encode(), _canonical(entry), hashlib.sha256).hexdigest()
-
-
-def client_ip(request):
-    if request is None:
-        return None
-    # The proxy count is configured (axes/ipware); trust REMOTE_ADDR otherwise.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
 def record(

@@ -101,8 +101,8 @@ def save_location(actor, location: Location, *, request=None):
     elif not location.site_type:
         raise ValidationError({"site_type": _("Say what kind of site this is.")})
     _check_parent(location)
-    if not location.pcode and location.level == Location.Level.SITE:
-        location.pcode = _next_site_code(location.parent)
+    if not location.pcode and location.parent is not None:
+        location.pcode = _next_child_code(location.parent)
     old_path = None if location._state.adding else Location.objects.get(pk=location.pk).path
     parent_path = location.parent.path if location.parent else ""
     location.path = f"{parent_path}{location.pcode}/"
@@ -119,17 +119,15 @@ def _repath_descendants(old_path, new_path):
         child.save(update_fields=["path"])
 
 
-def _next_site_code(parent: Location):
-    """Sites get the district's code and a three-digit sequence: TR3401-001."""
-    taken = set(
-        Location.objects.filter(pcode__startswith=f"{parent.pcode}-").values_list(
-            "pcode", flat=True
-        )
-    )
+def _next_child_code(parent: Location):
+    """A district gets its province's code and two digits (BY0201); a site gets its district's
+    code and three (TR3401-001)."""
+    site = parent.level == Location.Level.DISTRICT
+    taken = set(parent.children.values_list("pcode", flat=True))
     n = len(taken) + 1
-    while f"{parent.pcode}-{n:03d}" in taken:
+    while (code := f"{parent.pcode}-{n:03d}" if site else f"{parent.pcode}{n:02d}") in taken:
         n += 1
-    return f"{parent.pcode}-{n:03d}"
+    return code
 
 
 def create_site(actor, *, mission, parent, name, site_type, uid=None, request=None):
@@ -151,6 +149,34 @@ def create_site(actor, *, mission, parent, name, site_type, uid=None, request=No
 
 
 # --- Users, teams, roles --------------------------------------------------------------------
+
+
+def is_locked_out(user) -> bool:
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(
+        username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()
+
+
+def unlock_user(actor, user: User, *, request=None):
+    """Lift a sign-in lock-out (django-axes) before it expires by itself."""
+    from axes.utils import reset
+
+    access.require(actor, "core.manage_users")
+    if not user.missions.filter(pk__in=access.missions(actor)).exists():
+        raise PermissionDenied(_("This user does not work in your missions."))
+    with transaction.atomic():
+        cleared = reset(username=user.username)
+        audit.record(
+            actor,
+            AuditEvent.Action.CHANGE,
+            user,
+            request=request,
+            details={"unlocked_attempts": cleared},
+        )
+    return cleared
 
 
 def save_user(actor, user: User, *, missions, password=None, request=None):

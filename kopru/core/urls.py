@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/users/", views.user_list, name="user_list"),
     path("admin/users/new/", views.user_edit, name="user_create"),
     path("admin/users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("admin/users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/new/", views.team_edit, name="team_create"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),

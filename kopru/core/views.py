@@ -159,6 +159,14 @@ def profile(request):
 
 
 @require_POST
+def user_unlock(request, pk):
+    user = get_object_or_404(User, pk=pk, missions__in=access.missions(request.user))
+    services.unlock_user(request.user, user, request=request)
+    messages.success(request, _("%(user)s can sign in again.") % {"user": user.username})
+    return redirect("core:user_edit", pk=user.pk)
+
+
+@require_POST
 def switch_mission(request):
     mission = get_object_or_404(access.missions(request.user), pk=request.POST.get("mission"))
     request.session["kopru_mission"] = mission.pk
@@ -270,15 +278,24 @@ def location_list(request, pk=None):
             "query": query,
             "can_manage": access.has(request.user, "core.manage_locations"),
             "can_add_site": node is not None and node.level == Location.Level.DISTRICT,
+            "can_add_district": node is not None and node.level == Location.Level.PROVINCE,
         },
     )
 
 
+CHILD_LEVEL = {
+    Location.Level.PROVINCE: Location.Level.DISTRICT,
+    Location.Level.DISTRICT: Location.Level.SITE,
+}
+
+
 def location_create(request, parent_pk):
+    """A new district under a province, or a new site under a district."""
     parent = get_object_or_404(
-        Location, pk=parent_pk, mission=request.mission, level=Location.Level.DISTRICT
+        Location, pk=parent_pk, mission=request.mission, level__in=list(CHILD_LEVEL)
     )
-    location = Location(mission=parent.mission, parent=parent, level=Location.Level.SITE)
+    level = CHILD_LEVEL[parent.level]
+    location = Location(mission=parent.mission, parent=parent, level=level)
     form = LocationForm(request.POST or None, instance=location)
     return _edit(
         request,
@@ -287,7 +304,12 @@ def location_create(request, parent_pk):
         "core/form.html",
         lambda loc: loc.parent.get_absolute_url(),
         {
-            "title": _("New site in %(district)s") % {"district": parent.name},
+            "title": (
+                _("New site in %(district)s")
+                if level == Location.Level.SITE
+                else _("New district in %(province)s")
+            )
+            % {"district": parent.name, "province": parent.name},
             "back_url": parent.get_absolute_url(),
         },
     )
@@ -335,6 +357,9 @@ def user_edit(request, pk=None):
     user = get_object_or_404(User, pk=pk, missions__in=own) if pk else User()
     if pk:
         user = User.objects.get(pk=user.pk)
+    context = {"title": _("User"), "back": "core:user_list"}
+    if pk and services.is_locked_out(user):
+        context["locked_user"] = user
     form = UserForm(
         request.POST or None,
         instance=user,
@@ -357,7 +382,7 @@ def user_edit(request, pk=None):
         save,
         "core/form.html",
         lambda u: "core:user_list",
-        {"title": _("User"), "back": "core:user_list"},
+        context,
     )
 
 

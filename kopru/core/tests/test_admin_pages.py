@@ -213,3 +213,42 @@ def test_times_show_in_the_missions_zone(login, admin_selin):
     assert str(timezone.get_current_timezone()) in ("UTC",)  # outside a request: UTC
     response = client.get("/admin/audit/")
     assert response.context["current_mission"].timezone == "Europe/Istanbul"
+
+
+def test_add_a_district_to_a_belarus_region(login, admin_selin):
+    client = login(admin_selin)
+    client.post("/mission/", {"mission": Mission.objects.get(code="BY").pk})
+    minsk_city = location("BY02")
+    assert "New district" in client.get(minsk_city.get_absolute_url()).content.decode()
+    response = client.post(f"/locations/{minsk_city.pk}/new-site/", {"name": "Frunzensky"})
+    assert response.status_code == 302
+    district = Location.objects.get(name="Frunzensky")
+    assert (district.level, district.pcode) == ("district", "BY0201")
+    assert district.site_type == ""
+
+
+def test_a_locked_out_user_is_unlocked_by_the_administrator(
+    client, login, admin_selin, clerk_zeynep, settings
+):
+    from .factories import PASSWORD
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": "clerk_zeynep", "password": "guess"})
+    assert (
+        client.post("/login/", {"username": "clerk_zeynep", "password": PASSWORD}).status_code
+        == 429
+    )
+    admin = login(admin_selin)
+    page = admin.get(f"/admin/users/{clerk_zeynep.pk}/").content.decode()
+    assert "This account is locked" in page
+    admin.post(f"/admin/users/{clerk_zeynep.pk}/unlock/")
+    assert (
+        "This account is locked"
+        not in admin.get(f"/admin/users/{clerk_zeynep.pk}/").content.decode()
+    )
+    admin.logout()
+    assert (
+        client.post("/login/", {"username": "clerk_zeynep", "password": PASSWORD}).status_code
+        == 302
+    )
+    assert AuditEvent.objects.filter(action="change", object_repr__contains="Test").exists()
