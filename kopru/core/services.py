@@ -160,6 +160,44 @@ def is_locked_out(user) -> bool:
     ).exists()
 
 
+def change_password(actor, *, old_password, new_password, request=None):
+    from django.contrib.auth.password_validation import validate_password
+
+    if not actor.check_password(old_password):
+        raise ValidationError({"old_password": _("Your current password is not right.")})
+    validate_password(new_password, actor)
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        audit.record(
+            actor,
+            AuditEvent.Action.CHANGE,
+            actor,
+            request=request,
+            details={"password_changed": True},
+        )
+    return actor
+
+
+def reset_second_factor(actor, user: User, *, request=None):
+    """Remove a user's authenticator (a lost phone); they enrol again at their next sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    access.require(actor, "core.manage_users")
+    if not user.missions.filter(pk__in=access.missions(actor)).exists():
+        raise PermissionDenied(_("This user does not work in your missions."))
+    with transaction.atomic():
+        removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+        audit.record(
+            actor,
+            AuditEvent.Action.CHANGE,
+            user,
+            request=request,
+            details={"second_factor_reset": removed},
+        )
+    return removed
+
+
 def unlock_user(actor, user: User, *, request=None):
     """Lift a sign-in lock-out (django-axes) before it expires by itself."""
     from axes.utils import reset

@@ -6,7 +6,9 @@ from datetime import timedelta
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -21,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, search, selectors, services
+from . import access, exports, search, selectors, services
 from .forms import (
     AuditFilterForm,
     LocationForm,
@@ -158,6 +160,41 @@ def profile(request):
     return render(request, "core/profile.html", {"form": form, "devices": devices})
 
 
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(
+                request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("core:profile")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("Change password"), "back": "core:profile"},
+    )
+
+
+@require_POST
+def user_reset_otp(request, pk):
+    user = get_object_or_404(User, pk=pk, missions__in=access.missions(request.user))
+    services.reset_second_factor(request.user, user, request=request)
+    messages.success(
+        request,
+        _("%(user)s will set up two-step sign-in again at the next sign-in.")
+        % {"user": user.username},
+    )
+    return redirect("core:user_edit", pk=user.pk)
+
+
 @require_POST
 def user_unlock(request, pk):
     user = get_object_or_404(User, pk=pk, missions__in=access.missions(request.user))
@@ -267,6 +304,13 @@ def location_list(request, pk=None):
             base = base.filter(path__startswith=node.path)
         children = base.filter(name_folded__contains=fold(query))
     children = children.annotate(n_children=Count("children")).order_by("name_folded")
+    if exports.wants_csv(request):
+        return exports.csv_response(
+            request,
+            "locations",
+            [_("Name"), _("Level"), _("P-code"), _("ISO 3166-2 code"), _("Site type"), _("Active")],
+            ((c.name, c.level, c.pcode, c.iso_code, c.site_type, c.active) for c in children),
+        )
     return render(
         request,
         "core/location_list.html",
@@ -339,6 +383,16 @@ def user_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(username__icontains=query) | users.filter(last_name__icontains=query)
+    if exports.wants_csv(request):
+        return exports.csv_response(
+            request,
+            "users",
+            [_("Username"), _("Name"), _("Email"), _("Role"), _("Last sign-in"), _("Active")],
+            (
+                (u.username, u.get_full_name(), u.email, u.role, u.last_login, u.is_active)
+                for u in users
+            ),
+        )
     return render(
         request,
         "core/user_list.html",
@@ -360,6 +414,8 @@ def user_edit(request, pk=None):
     context = {"title": _("User"), "back": "core:user_list"}
     if pk and services.is_locked_out(user):
         context["locked_user"] = user
+    if pk and user_has_device(user, confirmed=None):
+        context["otp_user"] = user
     form = UserForm(
         request.POST or None,
         instance=user,
@@ -393,6 +449,13 @@ def team_list(request):
     teams = selectors.visible_teams(request.user, request.mission).annotate(
         n_members=Count("members", distinct=True)
     )
+    if exports.wants_csv(request):
+        return exports.csv_response(
+            request,
+            "teams",
+            [_("Team"), _("Base"), _("Members"), _("Active")],
+            ((t.name, t.base.name if t.base else "", t.n_members, t.active) for t in teams),
+        )
     return render(
         request,
         "core/team_list.html",
@@ -461,6 +524,24 @@ def project_list(request):
     projects = Project.objects.filter(mission=request.mission).select_related("donor")
     if request.GET.get("active") == "1":
         projects = projects.filter(active=True)
+    if exports.wants_csv(request):
+        return exports.csv_response(
+            request,
+            "projects",
+            [
+                _("Code"),
+                _("Name"),
+                _("Donor"),
+                _("Grant code"),
+                _("Start date"),
+                _("End date"),
+                _("Active"),
+            ],
+            (
+                (p.code, p.name, p.donor.name, p.grant_code, p.start_date, p.end_date, p.active)
+                for p in projects
+            ),
+        )
     return render(
         request,
         "core/project_list.html",
@@ -534,6 +615,24 @@ def audit_list(request):
             entries = entries.filter(at__date__gte=data["since"])
         if data["until"]:
             entries = entries.filter(at__date__lte=data["until"])
+    if exports.wants_csv(request):
+        return exports.csv_response(
+            request,
+            "audit",
+            ["#", _("When"), _("Who"), _("Action"), _("Record"), _("Category"), _("Address")],
+            (
+                (
+                    e.seq,
+                    timezone.localtime(e.at).isoformat(),
+                    e.actor_name,
+                    e.action,
+                    f"{e.object_type}:{e.object_id} {e.object_repr}",
+                    e.category,
+                    e.ip_address,
+                )
+                for e in entries.iterator()
+            ),
+        )
     checks = AuditVerification.objects.all()[:5]
     return render(
         request,

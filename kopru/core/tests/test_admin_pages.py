@@ -205,14 +205,29 @@ def test_create_a_mission_and_switch_to_it(login, admin_selin):
     assert "Georgia" in client.get("/").content.decode()
 
 
-def test_times_show_in_the_missions_zone(login, admin_selin):
-    from django.utils import timezone
+def test_times_are_stored_in_utc_and_shown_in_the_missions_zone(login, admin_selin):
+    import datetime as dt
+    import zoneinfo
+
+    from kopru.core import audit
 
     client = login(admin_selin)
-    client.get("/")
-    assert str(timezone.get_current_timezone()) in ("UTC",)  # outside a request: UTC
-    response = client.get("/admin/audit/")
-    assert response.context["current_mission"].timezone == "Europe/Istanbul"
+    entry = audit.record(
+        admin_selin,
+        AuditEvent.Action.EXPORT,
+        object_type="core.project",
+        object_repr="zone check",
+        mission=Mission.objects.get(code="TR"),
+    )
+    assert entry.at.utcoffset() == dt.timedelta(0)
+
+    def shown(zone):
+        local = entry.at.astimezone(zoneinfo.ZoneInfo(zone))
+        return f"{local:%m/%d/%Y} {local.hour % 12 or 12}:{local:%M}"
+
+    page = client.get("/admin/audit/?action=export").content.decode()
+    assert shown("Europe/Istanbul") in page  # UTC+3
+    assert shown("UTC") not in page
 
 
 def test_add_a_district_to_a_belarus_region(login, admin_selin):
@@ -252,3 +267,31 @@ def test_a_locked_out_user_is_unlocked_by_the_administrator(
         == 302
     )
     assert AuditEvent.objects.filter(action="change", object_repr__contains="Test").exists()
+
+
+def test_lists_export_as_csv_within_the_viewers_permissions(
+    login, admin_selin, caseworker_omer, istanbul_team, gaziantep_team
+):
+    import csv
+    import io
+
+    response = login(caseworker_omer).get("/teams/?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Team" and [r[0] for r in rows[1:]] == ["ECM Gaziantep"]
+    assert AuditEvent.objects.filter(action="export", object_type="export.teams").exists()
+    # The clerk may not open the user list, so may not export it either.
+    assert login(caseworker_omer).get("/admin/users/?format=csv").status_code == 403
+    admin = login(admin_selin)
+    for url in ("/admin/users/", "/projects/", "/admin/audit/", "/locations/"):
+        assert admin.get(url + "?format=csv").status_code == 200, url
+
+
+def test_exported_cells_cannot_run_as_spreadsheet_formulas(login, admin_selin):
+    import csv
+    import io
+
+    Team.objects.create(mission=Mission.objects.get(code="TR"), name='=HYPERLINK("x")')
+    response = login(admin_selin).get("/teams/?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:] if "HYPERLINK" in r[0]] == ['\'=HYPERLINK("x")']

@@ -126,3 +126,46 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_user_changes_their_own_password(login, clerk_zeynep, client):
+    from kopru.core.models import AuditEvent
+
+    client = login(clerk_zeynep)
+    wrong = client.post(
+        "/profile/password/",
+        {
+            "old_password": "not it",
+            "new_password1": "a-new-passphrase-7",
+            "new_password2": "a-new-passphrase-7",
+        },
+    )
+    assert wrong.status_code == 200
+    clerk_zeynep.refresh_from_db()
+    assert clerk_zeynep.check_password(PASSWORD)
+    response = client.post(
+        "/profile/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-passphrase-7",
+            "new_password2": "a-new-passphrase-7",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/profile/").status_code == 200  # still signed in
+    clerk_zeynep.refresh_from_db()
+    assert clerk_zeynep.check_password("a-new-passphrase-7")
+    assert AuditEvent.objects.filter(action="change", details__password_changed=True).exists()
+
+
+def test_an_administrator_resets_a_lost_authenticator(login, admin_selin, dr_ayse, client):
+    TOTPDevice.objects.create(user=dr_ayse, name="old phone", confirmed=True)
+    admin = login(admin_selin)
+    Role.objects.filter(slug="physician").update(require_otp=True)
+    page = admin.get(f"/admin/users/{dr_ayse.pk}/").content.decode()
+    assert "Reset two-step sign-in" in page
+    admin.post(f"/admin/users/{dr_ayse.pk}/reset-two-step/")
+    assert not TOTPDevice.objects.filter(user=dr_ayse).exists()
+    admin.logout()
+    client.post("/login/", {"username": "dr_ayse", "password": PASSWORD})
+    assert "/login/two-step/" in client.get("/")["Location"]  # enrols a new phone
