@@ -179,13 +179,17 @@ def change_password(actor, *, old_password, new_password, request=None):
     return actor
 
 
+def _ensure_manages(actor, user: User):
+    access.require(actor, "core.manage_users")
+    if not user.missions.filter(pk__in=access.missions(actor)).exists():
+        raise PermissionDenied(_("This user does not work in your missions."))
+
+
 def reset_second_factor(actor, user: User, *, request=None):
     """Remove a user's authenticator (a lost phone); they enrol again at their next sign-in."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    access.require(actor, "core.manage_users")
-    if not user.missions.filter(pk__in=access.missions(actor)).exists():
-        raise PermissionDenied(_("This user does not work in your missions."))
+    _ensure_manages(actor, user)
     with transaction.atomic():
         removed, _detail = TOTPDevice.objects.filter(user=user).delete()
         audit.record(
@@ -202,9 +206,7 @@ def unlock_user(actor, user: User, *, request=None):
     """Lift a sign-in lock-out (django-axes) before it expires by itself."""
     from axes.utils import reset
 
-    access.require(actor, "core.manage_users")
-    if not user.missions.filter(pk__in=access.missions(actor)).exists():
-        raise PermissionDenied(_("This user does not work in your missions."))
+    _ensure_manages(actor, user)
     with transaction.atomic():
         cleared = reset(username=user.username)
         audit.record(
