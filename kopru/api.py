@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from kopru.core.api import router as core_router
 from kopru.core.api_auth import DenyAll
+from kopru.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="Kopru API",
@@ -64,3 +65,4 @@ def _http_error(request, exc):
 
 
 api.add_router("/core/", core_router)
+api.add_router("/registry/", registry_router)

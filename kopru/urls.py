@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("registry/", include("kopru.registry.urls")),
     path("", include("kopru.core.urls")),
 ]

@@ -33,6 +33,8 @@ CAPABILITIES = {
     "core.view_projects",
     "core.manage_projects",
     "core.view_audit",
+    "registry.view_people",
+    "registry.register",
 }
 
 # Page routes by Django view name.
@@ -74,6 +76,10 @@ PAGES = {
     "core:project_edit": "core.manage_projects",
     "core:audit_list": "core.view_audit",
     "core:audit_verify": "core.view_audit",
+    "registry:person_list": "registry.view_people",
+    "registry:person_detail": "registry.view_people",
+    "registry:person_register": "registry.register",
+    "registry:person_edit": "registry.register",
     "api-1:openapi-json": AUTHENTICATED,
     "api-1:openapi-view": AUTHENTICATED,
 }
@@ -94,6 +100,9 @@ API = {
     "core.create_token": AUTHENTICATED,
     "core.revoke_token": AUTHENTICATED,
     "core.list_audit": "core.view_audit",
+    "registry.search_people": "registry.view_people",
+    "registry.get_person": "registry.view_people",
+    "registry.register_person": "registry.register",
 }
 
 

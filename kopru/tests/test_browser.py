@@ -112,3 +112,37 @@ def test_the_search_box_suggests_as_you_type(browser, live_server, demo):
     page.wait_for_selector("#search-popup a")
     assert "Haliliye" in page.inner_text("#search-popup")
     context.close()
+
+
+def test_a_clerk_registers_a_person_with_the_keyboard_alone(browser, live_server, demo):
+    base = live_server.url
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, base, "clerk")
+    page.goto(f"{base}/registry/people/register/")
+    kb = page.keyboard
+    # The cursor starts in the given name; Tab walks the form in reading order.
+    for value in ["Khadija", "Suleiman", "Omar", "", "خديجة", "", "", ""]:
+        if value:
+            kb.type(value)
+        kb.press("Tab")
+    kb.type("f")  # sex: Female
+    kb.press("Tab")
+    kb.type("04.05.1992")  # date of birth
+    kb.press("Tab")
+    kb.press("Tab")  # precision: exact, the default
+    kb.type("Syr")  # nationality
+    for _ in range(3):
+        kb.press("Tab")  # country and place of birth left empty
+    kb.type("T")  # population group: Temporary protection
+    for _ in range(3):
+        kb.press("Tab")  # languages, interpreter language
+    kb.type("Haliliye")  # district or site
+    kb.press("Tab")
+    kb.press("Enter")  # from the neighbourhood field: submit
+    page.wait_for_url(f"{base}/registry/people/*/")
+    heading = page.inner_text("h1")
+    assert "Khadija Suleiman" in heading and "خديجة" in heading
+    assert page.inner_text("code.fs-5").startswith("TR-")
+    assert "04.05.1992" in page.inner_text("main")
+    context.close()

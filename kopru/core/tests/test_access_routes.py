@@ -85,7 +85,13 @@ def test_a_route_missing_from_the_policy_is_refused(client, admin_selin, no_otp,
 @pytest.fixture
 def samples(db, fatih_clinic, istanbul_team):
     """Objects that the routes' URL arguments point at."""
-    return {"location": fatih_clinic, "team": istanbul_team}
+    from kopru.registry.models import Person
+
+    person = Person.objects.create(
+        mission=fatih_clinic.mission, reference="TR-0000-0000-0", given_name="Sample",
+        sex="female", population_group="other", location=fatih_clinic,
+    )
+    return {"location": fatih_clinic, "team": istanbul_team, "person": person}
 
 
 def _url_for(route, samples, user):
@@ -94,6 +100,7 @@ def _url_for(route, samples, user):
         "parent_pk": samples["location"].parent_id,
         "location_id": samples["location"].pk,
         "token_id": samples["token"].pk,
+        "person_id": samples["person"].pk,
     }
     if route.startswith(("teams/", "admin/users/", "admin/roles/", "admin/missions/", "projects/")):
         kind = route.split("/")[1] if route.startswith("admin/") else route.split("/")[0]
@@ -106,6 +113,8 @@ def _url_for(route, samples, user):
         }[kind]
     if route.startswith("profile/tokens/"):
         args["pk"] = samples["token"].pk
+    if route.startswith("registry/people/"):
+        args["pk"] = samples["person"].pk
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(args[m.group(1)]), route)
     url = re.sub(r"\{(\w+)\}", lambda m: str(args[m.group(1)]), url)
     return "/" + url.lstrip("/")

@@ -83,6 +83,13 @@ def test_data_file_strings_are_marked_for_translation():
     assert wanted <= set(STRINGS)
 
 
+def test_registry_data_strings_are_marked_for_translation():
+    from kopru.registry.choices import vulnerability_flags
+    from kopru.registry.data_strings import STRINGS as REGISTRY
+
+    assert {f["label"] for f in vulnerability_flags()} <= set(REGISTRY)
+
+
 def test_switching_to_turkish(client, login, clerk_zeynep):
     client = login(clerk_zeynep)
     client.post("/i18n/setlang/", {"language": "tr", "next": "/"})

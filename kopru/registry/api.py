@@ -1,0 +1,95 @@
+"""/api/v1/registry/: find and register people."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from kopru.core.api_auth import policy
+from kopru.core.models import Location
+
+from . import choices, selectors, services
+from .models import Person
+from .schemas import PersonIn, PersonOut
+
+router = Router(tags=["registry"])
+
+
+def _out(person, user):
+    visible = {f["code"] for f in choices.vulnerabilities_for(user)}
+    return {
+        **{
+            f: getattr(person, f)
+            for f in (
+                "id",
+                "uid",
+                "reference",
+                "given_name",
+                "family_name",
+                "father_name",
+                "mother_name",
+                "given_name_original",
+                "family_name_original",
+                "sex",
+                "birth_date",
+                "birth_date_precision",
+                "nationality",
+                "population_group",
+                "location_id",
+                "has_disability",
+                "registered_at",
+            )
+        },
+        "vulnerabilities": [v for v in person.vulnerabilities if v in visible],
+        "documents": [
+            {
+                "kind": d.kind,
+                "number": d.number,
+                "issuing_country": d.issuing_country,
+                "issued_on": d.issued_on,
+                "expires_on": d.expires_on,
+            }
+            for d in person.documents.all()
+        ],
+        "phones": [p.e164 for p in person.phones.all()],
+    }
+
+
+@router.get("/people", response=list[PersonOut], auth=policy("registry.search_people"))
+@paginate(PageNumberPagination)
+def search_people(request, q: str = ""):
+    """Search by name in any script or spelling, reference, document or phone number, or date
+    of birth; without `q`, the newest registrations first."""
+    if q:
+        people = selectors.search(request.user, request.mission, q, limit=200)
+    else:
+        people = selectors.visible_people(request.user, request.mission).order_by("-registered_at")
+    return [_out(p, request.user) for p in people]
+
+
+@router.get("/people/{person_id}", response=PersonOut, auth=policy("registry.get_person"))
+def get_person(request, person_id: int):
+    person = get_object_or_404(
+        selectors.visible_people(request.user, request.mission), pk=person_id
+    )
+    return _out(person, request.user)
+
+
+@router.post(
+    "/people", response={200: PersonOut, 201: PersonOut}, auth=policy("registry.register_person")
+)
+def register_person(request, payload: PersonIn):
+    data = payload.dict()
+    documents = data.pop("documents")
+    phones = data.pop("phones")
+    location = Location.objects.filter(pk=data.pop("location_id"), mission=request.mission).first()
+    if location is None:
+        raise ValidationError({"location_id": [_("Unknown place.")]})
+    uid = data.pop("uid")
+    existed = bool(uid) and Person.objects.filter(uid=uid).exists()
+    person = services.new_person(request.mission, uid=uid, location=location, **data)
+    person = services.register_person(
+        request.user, person, documents=documents, phones=phones, request=request
+    )
+    return Status(200 if existed else 201, _out(person, request.user))

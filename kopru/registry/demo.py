@@ -1,0 +1,104 @@
+"""Deterministic demo people for `make demo`: a few hundred registrations at the demo sites,
+with the nationalities, scripts, documents and phones the seeds' programmes meet."""
+
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+from stdnum.tr import tckimlik
+
+from kopru.core import access
+from kopru.core.models import Location, Mission, User
+
+from . import services
+from .models import DatePrecision, Person
+
+POOLS = json.loads((Path(__file__).parent / "data" / "name_pools.json").read_text())["pools"]
+# (nationality, share) for the Türkiye mission.
+MIX = [
+    ("SYR", 45),
+    ("AFG", 15),
+    ("IRQ", 10),
+    ("IRN", 5),
+    ("SOM", 5),
+    ("ETH", 4),
+    ("UKR", 4),
+    ("TUR", 12),
+]
+
+
+def split(entry):
+    latin, _, original = entry.partition("|")
+    return latin, original
+
+
+def foreigner_id(rng):
+    body = "99" + "".join(str(rng.randint(0, 9)) for _ in range(7))
+    return body + tckimlik.calc_check_digits(body)
+
+
+def load_demo_people(n=300, seed=2026):
+    if Person.objects.exists():
+        return
+    rng = random.Random(seed)
+    mission = Mission.objects.get(code="TR")
+    # Each site's people are registered by a demo user whose team works there.
+    registrars = [
+        u
+        for u in User.objects.filter(missions=mission).select_related("role")
+        if access.has(u, "registry.register")
+    ]
+    registrar_of = {}
+    for site in Location.objects.filter(mission=mission, level="site").order_by("pcode"):
+        for user in registrars:
+            if access.can_see_location(user, site):
+                registrar_of[site] = user
+                break
+    sites = list(registrar_of)
+    nationalities = [code for code, share in MIX for _ in range(share)]
+    for _ in range(n):
+        nat = rng.choice(nationalities)
+        pool = POOLS[nat]
+        sex = rng.choice(["female", "male"])
+        given, given_orig = split(rng.choice(pool[sex]))
+        family, family_orig = split(rng.choice(pool["family"]))
+        father, father_orig = split(rng.choice(pool["male"]))
+        estimated = rng.random() < 0.25
+        year = rng.randint(1950, 2024)
+        born = date(year, 1, 1) if estimated else date(year, rng.randint(1, 12), rng.randint(1, 28))
+        site = rng.choice(sites)
+        documents = []
+        if nat != "TUR" and rng.random() < 0.7:
+            documents.append({"kind": "tr_foreigner_id", "number": foreigner_id(rng)})
+        phones = (
+            [
+                {
+                    "number": f"+90 5{rng.randint(30, 55)} {rng.randint(100, 999)} "
+                    f"{rng.randint(1000, 9999)}",
+                    "label": "",
+                }
+            ]
+            if rng.random() < 0.8
+            else []
+        )
+        wg = {d: rng.choice([1, 1, 1, 1, 2, 3]) for d in ("wg_seeing", "wg_mobility")}
+        person = services.new_person(
+            mission,
+            given_name=given,
+            family_name=family,
+            father_name=father,
+            given_name_original=given_orig,
+            family_name_original=family_orig,
+            father_name_original=father_orig,
+            sex=sex,
+            birth_date=born,
+            birth_date_precision=DatePrecision.ESTIMATED if estimated else DatePrecision.EXACT,
+            nationality=nat,
+            population_group=pool["group"],
+            location=site,
+            languages=pool["languages"],
+            interpreter_language=pool["languages"][0] if nat != "TUR" else "",
+            **wg,
+        )
+        services.register_person(registrar_of[site], person, documents=documents, phones=phones)

@@ -1,0 +1,207 @@
+"""People and households: the only places a human being is stored (ARCHITECTURE.md)."""
+
+import uuid
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kopru.core.models import Location, Mission, User
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other / not stated")
+
+
+class DatePrecision(models.TextChoices):
+    EXACT = "exact", _("Exact date")
+    MONTH = "month", _("Month and year")
+    YEAR = "year", _("Year only")
+    ESTIMATED = "estimated", _("Estimated")
+
+
+class PopulationGroup(models.TextChoices):
+    TEMPORARY_PROTECTION = "temporary_protection", _("Temporary protection")
+    IP_APPLICANT = "ip_applicant", _("International protection applicant")
+    IP_HOLDER = "ip_holder", _("International protection holder")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    IRREGULAR = "irregular", _("Irregular migrant")
+    HOST_COMMUNITY = "host_community", _("Host community")
+    OTHER = "other", _("Other")
+
+
+class WGAnswer(models.IntegerChoices):
+    """Washington Group Short Set answer levels."""
+
+    NO_DIFFICULTY = 1, _("No difficulty")
+    SOME = 2, _("Some difficulty")
+    A_LOT = 3, _("A lot of difficulty")
+    CANNOT = 4, _("Cannot do at all")
+
+
+WG_DOMAINS = [
+    "wg_seeing",
+    "wg_hearing",
+    "wg_mobility",
+    "wg_cognition",
+    "wg_self_care",
+    "wg_communication",
+]
+
+
+class Person(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="people")
+    reference = models.CharField(_("reference number"), max_length=20, unique=True)
+    # Latin forms (searchable, printable) and the original script as written by the person.
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    father_name = models.CharField(_("father's given name"), max_length=100, blank=True)
+    mother_name = models.CharField(_("mother's given name"), max_length=100, blank=True)
+    given_name_original = models.CharField(
+        _("given name (original script)"), max_length=100, blank=True
+    )
+    family_name_original = models.CharField(
+        _("family name (original script)"), max_length=100, blank=True
+    )
+    father_name_original = models.CharField(
+        _("father's name (original script)"), max_length=100, blank=True
+    )
+    mother_name_original = models.CharField(
+        _("mother's name (original script)"), max_length=100, blank=True
+    )
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date_precision = models.CharField(
+        _("precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.EXACT
+    )
+    nationality = models.CharField(
+        _("nationality"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-3; STA for stateless"),
+    )
+    birth_country = models.CharField(_("country of birth"), max_length=3, blank=True)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    interpreter_language = models.CharField(
+        _("preferred interpreter language"), max_length=3, blank=True
+    )
+    population_group = models.CharField(
+        _("population group"), max_length=24, choices=PopulationGroup.choices
+    )
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("district or site"),
+    )
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=100, blank=True)
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    wg_seeing = models.PositiveSmallIntegerField(
+        _("seeing"), choices=WGAnswer.choices, null=True, blank=True
+    )
+    wg_hearing = models.PositiveSmallIntegerField(
+        _("hearing"), choices=WGAnswer.choices, null=True, blank=True
+    )
+    wg_mobility = models.PositiveSmallIntegerField(
+        _("walking or climbing steps"), choices=WGAnswer.choices, null=True, blank=True
+    )
+    wg_cognition = models.PositiveSmallIntegerField(
+        _("remembering or concentrating"), choices=WGAnswer.choices, null=True, blank=True
+    )
+    wg_self_care = models.PositiveSmallIntegerField(
+        _("self-care"), choices=WGAnswer.choices, null=True, blank=True
+    )
+    wg_communication = models.PositiveSmallIntegerField(
+        _("communicating"), choices=WGAnswer.choices, null=True, blank=True
+    )
+    # Derived from the six answers (Washington Group cut-off); stored so reports can filter.
+    has_disability = models.BooleanField(_("disability"), default=False, editable=False)
+    vulnerabilities = models.JSONField(_("vulnerabilities"), default=list, blank=True)
+    # A merged record stays as an alias that resolves to the surviving one.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="aliases"
+    )
+    registered_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("person")
+        indexes = [models.Index(fields=["mission", "birth_date"])]
+
+    def __str__(self):
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("registry:person_detail", args=[self.pk])
+
+    @property
+    def age(self):
+        from datetime import date
+
+        if not self.birth_date:
+            return None
+        today = date.today()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+    @property
+    def wg_answers(self):
+        return {d: getattr(self, d) for d in WG_DOMAINS}
+
+
+class IdentityDocument(models.Model):
+    class Kind(models.TextChoices):
+        TR_FOREIGNER_ID = "tr_foreigner_id", _("Turkish foreigner identity number (99…)")
+        TR_CITIZEN_ID = "tr_citizen_id", _("Turkish citizen identity number")
+        UNHCR_CASE = "unhcr_case", _("UNHCR / registration case number")
+        PASSPORT = "passport", _("Passport")
+        RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+        OTHER = "other", _("Other document")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=40)
+    # Upper-case, no spaces or dashes: what searches and duplicate checks compare.
+    number_normalised = models.CharField(max_length=40, db_index=True, editable=False)
+    issuing_country = models.CharField(_("issuing country"), max_length=3, blank=True)
+    issued_on = models.DateField(_("issued"), null=True, blank=True)
+    expires_on = models.DateField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class Phone(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
+    e164 = models.CharField(_("phone"), max_length=20, db_index=True)
+    label = models.CharField(_("label"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.e164
+
+
+class NameKey(models.Model):
+    """Search keys of a person's names: folded spelling, phonetic skeleton, name group.
+
+    Rebuilt on every save by services; one indexed lookup finds "Mehmet" from "محمد"."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=60, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="namekey_unique")]
+
+    def __str__(self):
+        return self.key

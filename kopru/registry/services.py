@@ -1,0 +1,260 @@
+"""Every write to the registry (CONVENTIONS.md: one write path)."""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from kopru.core import access, audit
+from kopru.core.models import AuditEvent, Location
+
+from . import names, references, validation
+from .models import WG_DOMAINS, IdentityDocument, NameKey, Person, Phone
+
+PERSON_FIELDS = [
+    "given_name",
+    "family_name",
+    "father_name",
+    "mother_name",
+    "given_name_original",
+    "family_name_original",
+    "father_name_original",
+    "mother_name_original",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "nationality",
+    "birth_country",
+    "birth_place",
+    "languages",
+    "interpreter_language",
+    "population_group",
+    "location",
+    "neighbourhood",
+    "address",
+    *WG_DOMAINS,
+    "vulnerabilities",
+]
+
+
+def _vulnerability_codes():
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).parent / "data" / "vulnerabilities.json").read_text())
+    return {f["code"] for f in data["flags"]}
+
+
+def _clean(person: Person, documents, phones):
+    """Validate and normalise a person and their documents and phones; raise one
+    ValidationError naming every field that is wrong."""
+    errors = {}
+
+    def attempt(field, fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for key, value in exc.error_dict.items():
+                    errors.setdefault(key, []).extend(value)
+            else:
+                errors.setdefault(field, []).extend(exc.error_list)
+            return None
+
+    person.given_name = " ".join((person.given_name or "").split())
+    person.family_name = " ".join((person.family_name or "").split())
+    if not person.given_name and not person.given_name_original:
+        errors["given_name"] = [_("Enter the person's given name.")]
+    for field in ("nationality", "birth_country"):
+        value = attempt(field, lambda f=field: validation.country(getattr(person, f), f))
+        if value is not None:
+            setattr(person, field, value)
+    value = attempt(
+        "interpreter_language",
+        lambda: validation.language(person.interpreter_language, "interpreter_language"),
+    )
+    if value is not None:
+        person.interpreter_language = value
+    langs = [
+        attempt("languages", lambda c=c: validation.language(c, "languages"))
+        for c in person.languages or []
+    ]
+    person.languages = sorted({c for c in langs if c})
+    bd = attempt(
+        "birth_date", lambda: validation.birth_date(person.birth_date, person.birth_date_precision)
+    )
+    if "birth_date" not in errors:
+        person.birth_date = bd
+    unknown = set(person.vulnerabilities or []) - _vulnerability_codes()
+    if unknown:
+        errors["vulnerabilities"] = [
+            _("Unknown vulnerability: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        ]
+    if person.location_id and person.location.level not in (
+        Location.Level.DISTRICT,
+        Location.Level.SITE,
+    ):
+        errors.setdefault("location", []).append(_("Choose a district or a site."))
+    if person.location_id and person.location.mission_id != person.mission_id:
+        errors.setdefault("location", []).append(_("The place belongs to another mission."))
+    person.has_disability = validation.disability(person.wg_answers)
+
+    clean_docs = []
+    for i, doc in enumerate(documents or []):
+        number = attempt(
+            f"documents.{i}", lambda d=doc: validation.normalise_document(d["kind"], d["number"])
+        )
+        if number:
+            clean_docs.append({**doc, "number_normalised": number})
+    clean_phones = []
+    for i, phone in enumerate(phones or []):
+        e164 = attempt(f"phones.{i}", lambda p=phone: validation.normalise_phone(p["number"]))
+        if e164:
+            clean_phones.append({**phone, "e164": e164})
+    if errors:
+        raise ValidationError(errors)
+    try:
+        person.full_clean(
+            exclude=["reference", "location", "mission", "merged_into", "registered_by"]
+        )
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    return clean_docs, clean_phones
+
+
+def _check_documents_unique(person, documents):
+    """The same identity document on another person is a duplicate, not a new registration."""
+    for doc in documents:
+        other = (
+            IdentityDocument.objects.filter(
+                kind=doc["kind"],
+                number_normalised=doc["number_normalised"],
+                person__mission=person.mission,
+                person__merged_into__isnull=True,
+            )
+            .exclude(person=person.pk)
+            .select_related("person")
+            .first()
+        )
+        if other:
+            raise ValidationError(
+                {
+                    "documents": _("%(document)s is already registered to %(reference)s.")
+                    % {"document": doc["number"], "reference": other.person.reference}
+                }
+            )
+
+
+def _rebuild_keys(person):
+    NameKey.objects.filter(person=person).delete()
+    keys = names.keys(
+        person.given_name,
+        person.family_name,
+        person.given_name_original,
+        person.family_name_original,
+    )
+    NameKey.objects.bulk_create(NameKey(person=person, key=k[:60]) for k in sorted(keys))
+
+
+def _ensure_scope(actor, person):
+    if not access.can_see_location(actor, person.location):
+        raise PermissionDenied(_("This place is outside your teams' locations."))
+
+
+def register_person(actor, person: Person, *, documents=(), phones=(), request=None):
+    """Register a new person. Idempotent on `person.uid`: the same registration sent twice
+    (a double click, an offline device syncing again) returns the stored record."""
+    access.require(actor, "registry.register")
+    if not access.in_mission(actor, person.mission):
+        raise PermissionDenied(_("You do not work in this mission."))
+    existing = Person.objects.filter(uid=person.uid).first() if person.uid else None
+    if existing:
+        return existing
+    clean_docs, clean_phones = _clean(person, documents, phones)
+    _ensure_scope(actor, person)
+    _check_documents_unique(person, clean_docs)
+    person.registered_by = actor if actor.is_authenticated else None
+    with transaction.atomic():
+        for _attempt in range(5):
+            person.reference = references.new_reference(person.mission.code)
+            try:
+                with transaction.atomic():
+                    person.save(force_insert=True)
+                break
+            except IntegrityError:
+                if Person.objects.filter(uid=person.uid).exists():
+                    return Person.objects.get(uid=person.uid)
+                continue  # a reference collision: draw another
+        _save_children(person, clean_docs, clean_phones)
+        _rebuild_keys(person)
+        audit.record(actor, AuditEvent.Action.CREATE, person, request=request)
+    return person
+
+
+def update_person(actor, person: Person, *, documents=None, phones=None, request=None):
+    """Save changes to a person; documents and phones, when given, replace the current ones."""
+    access.require(actor, "registry.register")
+    before = Person.objects.get(pk=person.pk)
+    _ensure_scope(actor, before)
+    if person.merged_into_id:
+        raise ValidationError(
+            _("This record was merged; edit %(reference)s instead.")
+            % {"reference": person.merged_into.reference}
+        )
+    current_docs = [
+        {
+            "kind": d.kind,
+            "number": d.number,
+            "issuing_country": d.issuing_country,
+            "issued_on": d.issued_on,
+            "expires_on": d.expires_on,
+        }
+        for d in person.documents.all()
+    ]
+    current_phones = [{"number": p.e164, "label": p.label} for p in person.phones.all()]
+    clean_docs, clean_phones = _clean(
+        person,
+        current_docs if documents is None else documents,
+        current_phones if phones is None else phones,
+    )
+    _ensure_scope(actor, person)
+    _check_documents_unique(person, clean_docs)
+    changed = [
+        f
+        for f in PERSON_FIELDS
+        if getattr(before, f if f != "location" else "location_id")
+        != getattr(person, f if f != "location" else "location_id")
+    ]
+    with transaction.atomic():
+        person.save()
+        person.documents.all().delete()
+        person.phones.all().delete()
+        _save_children(person, clean_docs, clean_phones)
+        _rebuild_keys(person)
+        audit.record(
+            actor, AuditEvent.Action.CHANGE, person, request=request, details={"fields": changed}
+        )
+    return person
+
+
+def _save_children(person, documents, phones):
+    for doc in documents:
+        IdentityDocument.objects.create(
+            person=person,
+            kind=doc["kind"],
+            number=doc["number"].strip(),
+            number_normalised=doc["number_normalised"],
+            issuing_country=doc.get("issuing_country") or "",
+            issued_on=doc.get("issued_on"),
+            expires_on=doc.get("expires_on"),
+        )
+    seen = set()
+    for phone in phones:
+        if phone["e164"] not in seen:
+            seen.add(phone["e164"])
+            Phone.objects.create(person=person, e164=phone["e164"], label=phone.get("label", ""))
+
+
+def new_person(mission, **fields):
+    return Person(mission=mission, uid=fields.pop("uid", None) or uuid.uuid4(), **fields)

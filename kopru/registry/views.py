@@ -1,0 +1,238 @@
+"""Registry pages: find a person, register, view, edit."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from kopru.core import access, audit, exports
+from kopru.core.models import AuditEvent
+from kopru.core.views import apply_errors
+
+from . import choices, selectors, services
+from .forms import DocumentFormSet, PersonForm, PhoneFormSet
+from .models import WG_DOMAINS, Person
+
+
+def person_list(request):
+    query = request.GET.get("q", "").strip()
+    people = (
+        selectors.search(request.user, request.mission, query)
+        if query
+        else selectors.visible_people(request.user, request.mission).order_by("-registered_at")
+    )
+    if exports.wants_csv(request):
+        return exports.csv_response(
+            request,
+            "people",
+            [
+                _("Reference"),
+                _("Given name"),
+                _("Family name"),
+                _("Sex"),
+                _("Date of birth"),
+                _("Nationality"),
+                _("Population group"),
+                _("Place"),
+            ],
+            (
+                (
+                    p.reference,
+                    p.given_name,
+                    p.family_name,
+                    p.sex,
+                    p.birth_date,
+                    p.nationality,
+                    p.population_group,
+                    p.location.name,
+                )
+                for p in people
+            ),
+        )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    template = "registry/_person_rows.html" if request.htmx else "registry/person_list.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "can_register": access.has(request.user, "registry.register"),
+        },
+    )
+
+
+def _documents_and_phones(docs, phones):
+    return (
+        [d for d in docs.cleaned_data if d.get("number")],
+        [p for p in phones.cleaned_data if p.get("number")],
+    )
+
+
+def person_register(request):
+    person = Person(mission=request.mission)
+    return _person_form(request, person, is_new=True)
+
+
+def person_edit(request, pk):
+    person = get_object_or_404(selectors.visible_people(request.user, request.mission), pk=pk)
+    return _person_form(request, person, is_new=False)
+
+
+def _person_form(request, person, *, is_new):
+    form = PersonForm(
+        request.POST or None, instance=person, user=request.user, mission=request.mission
+    )
+    initial_docs = (
+        []
+        if is_new
+        else [
+            {
+                "kind": d.kind,
+                "number": d.number,
+                "issued_on": d.issued_on,
+                "expires_on": d.expires_on,
+            }
+            for d in person.documents.all()
+        ]
+    )
+    initial_phones = (
+        [] if is_new else [{"number": p.e164, "label": p.label} for p in person.phones.all()]
+    )
+    docs = DocumentFormSet(request.POST or None, prefix="doc", initial=initial_docs)
+    phones = PhoneFormSet(request.POST or None, prefix="phone", initial=initial_phones)
+    if request.method == "POST" and all(f.is_valid() for f in (form, docs, phones)):
+        documents, phone_list = _documents_and_phones(docs, phones)
+        person = form.save(commit=False)
+        if is_new and request.POST.get("uid"):
+            person.uid = request.POST["uid"]
+        try:
+            if is_new:
+                person = services.register_person(
+                    request.user, person, documents=documents, phones=phone_list, request=request
+                )
+                messages.success(
+                    request,
+                    _("Registered %(name)s as %(reference)s.")
+                    % {"name": person, "reference": person.reference},
+                )
+            else:
+                services.update_person(
+                    request.user, person, documents=documents, phones=phone_list, request=request
+                )
+                messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect(person.get_absolute_url())
+    import uuid
+
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "docs": docs,
+            "phones": phones,
+            "person": person,
+            "is_new": is_new,
+            "uid": request.POST.get("uid") or uuid.uuid4(),
+            "sections": [
+                (
+                    _("Names"),
+                    _(
+                        "Write each name in Latin letters, and as the person writes it in "
+                        "their own script."
+                    ),
+                    "col-md-3",
+                    [
+                        form[f]
+                        for f in (
+                            "given_name",
+                            "family_name",
+                            "father_name",
+                            "mother_name",
+                            "given_name_original",
+                            "family_name_original",
+                            "father_name_original",
+                            "mother_name_original",
+                        )
+                    ],
+                ),
+                (
+                    _("Birth and origin"),
+                    "",
+                    "col-md-4",
+                    [
+                        form[f]
+                        for f in (
+                            "sex",
+                            "birth_date",
+                            "birth_date_precision",
+                            "nationality",
+                            "birth_country",
+                            "birth_place",
+                        )
+                    ],
+                ),
+                (
+                    _("Status, languages and address"),
+                    "",
+                    "col-md-4",
+                    [
+                        form[f]
+                        for f in (
+                            "population_group",
+                            "languages",
+                            "interpreter_language",
+                            "location",
+                            "neighbourhood",
+                            "address",
+                        )
+                    ],
+                ),
+            ],
+            "wg_fields": [form[f] for f in WG_DOMAINS],
+        },
+    )
+
+
+def person_detail(request, pk):
+    person = get_object_or_404(
+        Person.objects.filter(mission=request.mission).select_related("merged_into"), pk=pk
+    )
+    if person.merged_into_id:  # an alias still resolves to the surviving record
+        return redirect(person.merged_into.get_absolute_url())
+    person = get_object_or_404(selectors.visible_people(request.user, request.mission), pk=pk)
+    flags = [
+        f for f in choices.vulnerabilities_for(request.user) if f["code"] in person.vulnerabilities
+    ]
+    sensitive = sorted({f["category"] for f in flags} - {"general"})
+    for category in sensitive:
+        audit.record(
+            request.user,
+            AuditEvent.Action.VIEW,
+            person,
+            request=request,
+            category=category,
+            details={"fields": ["vulnerabilities"]},
+        )
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "flags": flags,
+            "nationality": choices.country_name(person.nationality),
+            "birth_country": choices.country_name(person.birth_country),
+            "spoken_languages": [choices.language_name(c) for c in person.languages],
+            "interpreter_language": choices.language_name(person.interpreter_language),
+            "can_edit": access.has(request.user, "registry.register"),
+            "wg": [
+                (person._meta.get_field(d).verbose_name, getattr(person, f"get_{d}_display")())
+                for d in person.wg_answers
+                if getattr(person, d)
+            ],
+        },
+    )
