@@ -80,6 +80,9 @@ PAGES = {
     "registry:person_detail": "registry.view_people",
     "registry:person_register": "registry.register",
     "registry:person_edit": "registry.register",
+    "registry:household_create": "registry.register",
+    "registry:household_detail": "registry.view_people",
+    "registry:membership_end": "registry.register",
     "api-1:openapi-json": AUTHENTICATED,
     "api-1:openapi-view": AUTHENTICATED,
 }

@@ -205,3 +205,85 @@ class NameKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Household(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="households")
+    reference = models.CharField(_("reference number"), max_length=20, unique=True)
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("district or site"),
+    )
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=100, blank=True)
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("household")
+
+    def __str__(self):
+        head = self.head
+        return f"{self.reference} ({head})" if head else self.reference
+
+    def get_absolute_url(self):
+        return reverse("registry:household_detail", args=[self.pk])
+
+    @property
+    def current(self):
+        return self.memberships.filter(end_date__isnull=True).select_related("person")
+
+    @property
+    def head(self):
+        m = self.current.filter(relationship=Membership.Relationship.HEAD).first()
+        return m.person if m else None
+
+    @property
+    def size(self):
+        return self.current.count()
+
+
+class Membership(models.Model):
+    """A person's place in a household over time; ended memberships are the history."""
+
+    class Relationship(models.TextChoices):
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse or partner")
+        CHILD = "child", _("Son or daughter")
+        PARENT = "parent", _("Mother or father")
+        SIBLING = "sibling", _("Brother or sister")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        OTHER_RELATIVE = "other_relative", _("Other relative")
+        NON_RELATIVE = "non_relative", _("Not related")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    relationship = models.CharField(
+        _("relationship to the head"), max_length=16, choices=Relationship.choices
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            # One household at a time per person, one head at a time per household.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_current_household",
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(end_date__isnull=True, relationship="head"),
+                name="one_current_head",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} in {self.household.reference}: {self.relationship}"

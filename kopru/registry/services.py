@@ -4,13 +4,14 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopru.core import access, audit
 from kopru.core.models import AuditEvent, Location
 
 from . import names, references, validation
-from .models import WG_DOMAINS, IdentityDocument, NameKey, Person, Phone
+from .models import WG_DOMAINS, Household, IdentityDocument, Membership, NameKey, Person, Phone
 
 PERSON_FIELDS = [
     "given_name",
@@ -258,3 +259,124 @@ def _save_children(person, documents, phones):
 
 def new_person(mission, **fields):
     return Person(mission=mission, uid=fields.pop("uid", None) or uuid.uuid4(), **fields)
+
+
+# --- Households -----------------------------------------------------------------------------
+
+
+def _same_mission(household, person):
+    if household.mission_id != person.mission_id:
+        raise ValidationError(
+            {"person": _("%(person)s is registered in another mission.") % {"person": person}}
+        )
+
+
+def _open_membership(household, person, relationship, on):
+    if (
+        relationship == Membership.Relationship.HEAD
+        and household.current.filter(relationship=Membership.Relationship.HEAD).exists()
+    ):
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "This household already has a head: %(head)s. Change the head first."
+                )
+                % {"head": household.head}
+            }
+        )
+    return Membership.objects.create(
+        household=household, person=person, relationship=relationship, start_date=on
+    )
+
+
+def create_household(actor, household: Household, *, head: Person, request=None):
+    """A new household with `head` as its head; the head leaves any household they were in."""
+    access.require(actor, "registry.register")
+    if not access.in_mission(actor, household.mission):
+        raise PermissionDenied(_("You do not work in this mission."))
+    _ensure_scope(actor, head)
+    if household.location.mission_id != household.mission_id:
+        raise ValidationError({"location": _("The place belongs to another mission.")})
+    _same_mission(household, head)
+    if household.uid and Household.objects.filter(uid=household.uid).exists():
+        return Household.objects.get(uid=household.uid)
+    today = timezone.localdate()
+    with transaction.atomic():
+        household.reference = references.new_reference(f"{household.mission.code}H")
+        household.save()
+        _leave_current(head, today, _("Started a new household"))
+        _open_membership(household, head, Membership.Relationship.HEAD, today)
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            household,
+            request=request,
+            details={"head": head.reference},
+        )
+    return household
+
+
+def _leave_current(person, on, reason):
+    current = Membership.objects.filter(person=person, end_date__isnull=True).first()
+    if current:
+        current.end_date, current.end_reason = on, reason
+        current.save(update_fields=["end_date", "end_reason"])
+    return current
+
+
+def add_member(actor, household: Household, person: Person, relationship: str, *, request=None):
+    """Put a person in a household. If they live in another one, that membership ends (the
+    move is kept as history)."""
+    access.require(actor, "registry.register")
+    _ensure_scope(actor, person)
+    _same_mission(household, person)
+    if relationship not in Membership.Relationship.values:
+        raise ValidationError({"relationship": _("Choose the relationship to the head.")})
+    if person.merged_into_id:
+        raise ValidationError(
+            {
+                "person": _("This record was merged; use %(reference)s.")
+                % {"reference": person.merged_into.reference}
+            }
+        )
+    current = Membership.objects.filter(person=person, end_date__isnull=True).first()
+    if current and current.household_id == household.pk:
+        raise ValidationError({"person": _("%(person)s is already a member.") % {"person": person}})
+    today = timezone.localdate()
+    with transaction.atomic():
+        left = _leave_current(
+            person, today, _("Moved to %(household)s") % {"household": household.reference}
+        )
+        membership = _open_membership(household, person, relationship, today)
+        audit.record(
+            actor,
+            AuditEvent.Action.CHANGE,
+            household,
+            request=request,
+            details={
+                "added": person.reference,
+                "relationship": relationship,
+                "left": left.household.reference if left else None,
+            },
+        )
+    return membership
+
+
+def end_membership(actor, membership: Membership, *, reason, request=None):
+    access.require(actor, "registry.register")
+    _ensure_scope(actor, membership.person)
+    if membership.end_date:
+        return membership
+    if not reason.strip():
+        raise ValidationError({"end_reason": _("Say why the person left the household.")})
+    with transaction.atomic():
+        _leave_current(membership.person, timezone.localdate(), reason.strip()[:200])
+        audit.record(
+            actor,
+            AuditEvent.Action.CHANGE,
+            membership.household,
+            request=request,
+            details={"left": membership.person.reference, "reason": reason},
+        )
+    membership.refresh_from_db()
+    return membership

@@ -1,16 +1,17 @@
 """Registry pages: find a person, register, view, edit."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kopru.core import access, audit, exports
 from kopru.core.models import AuditEvent
 from kopru.core.views import apply_errors
 
-from . import choices, selectors, services
+from . import choices, references, selectors, services
 from .forms import DocumentFormSet, PersonForm, PhoneFormSet
 from .models import WG_DOMAINS, Person
 
@@ -229,6 +230,9 @@ def person_detail(request, pk):
             "spoken_languages": [choices.language_name(c) for c in person.languages],
             "interpreter_language": choices.language_name(person.interpreter_language),
             "can_edit": access.has(request.user, "registry.register"),
+            "memberships": person.memberships.select_related("household").order_by(
+                "-start_date", "-id"
+            ),
             "wg": [
                 (person._meta.get_field(d).verbose_name, getattr(person, f"get_{d}_display")())
                 for d in person.wg_answers
@@ -236,3 +240,101 @@ def person_detail(request, pk):
             ],
         },
     )
+
+
+# --- Households -----------------------------------------------------------------------------
+
+
+def visible_households(request):
+    from .models import Household
+
+    return access.scope(
+        request.user, Household.objects.all(), request.mission, path_field="location__path"
+    )
+
+
+@require_POST
+def household_create(request, person_pk):
+    from .models import Household
+
+    person = get_object_or_404(
+        selectors.visible_people(request.user, request.mission), pk=person_pk
+    )
+    household = Household(
+        mission=person.mission,
+        location=person.location,
+        neighbourhood=person.neighbourhood,
+        address=person.address,
+    )
+    try:
+        household = services.create_household(request.user, household, head=person, request=request)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+        return redirect(person.get_absolute_url())
+    messages.success(
+        request, _("Household %(reference)s created.") % {"reference": household.reference}
+    )
+    return redirect(household.get_absolute_url())
+
+
+def household_detail(request, pk):
+    from .models import Membership
+
+    household = get_object_or_404(visible_households(request), pk=pk)
+    error = None
+    if request.method == "POST":
+        if not access.has(request.user, "registry.register"):
+            raise PermissionDenied
+        ref = references.normalise(request.POST.get("reference", ""))
+        person = (
+            selectors.visible_people(request.user, request.mission).filter(reference=ref).first()
+            if ref
+            else None
+        )
+        if person is None:
+            error = _("No one with that reference in your locations.")
+        else:
+            try:
+                services.add_member(
+                    request.user,
+                    household,
+                    person,
+                    request.POST.get("relationship", ""),
+                    request=request,
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("%(person)s added.") % {"person": person})
+                return redirect(household.get_absolute_url())
+    history = household.memberships.select_related("person").order_by("-start_date", "-id")
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "current": household.current,
+            "history": [m for m in history if m.end_date],
+            "relationships": Membership.Relationship.choices,
+            "error": error,
+            "can_edit": access.has(request.user, "registry.register"),
+        },
+    )
+
+
+@require_POST
+def membership_end(request, pk):
+    from .models import Membership
+
+    membership = get_object_or_404(
+        Membership.objects.filter(household__in=visible_households(request)), pk=pk
+    )
+    try:
+        services.end_membership(
+            request.user, membership, reason=request.POST.get("reason", ""), request=request
+        )
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    return redirect(membership.household.get_absolute_url())

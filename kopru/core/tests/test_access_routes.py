@@ -88,10 +88,27 @@ def samples(db, fatih_clinic, istanbul_team):
     from kopru.registry.models import Person
 
     person = Person.objects.create(
-        mission=fatih_clinic.mission, reference="TR-0000-0000-0", given_name="Sample",
-        sex="female", population_group="other", location=fatih_clinic,
+        mission=fatih_clinic.mission,
+        reference="TR-0000-0000-0",
+        given_name="Sample",
+        sex="female",
+        population_group="other",
+        location=fatih_clinic,
     )
-    return {"location": fatih_clinic, "team": istanbul_team, "person": person}
+    from kopru.registry.models import Household, Membership
+
+    household = Household.objects.create(
+        mission=fatih_clinic.mission, location=fatih_clinic, reference="TRH-0000-0000-0"
+    )
+    membership = Membership.objects.create(
+        household=household, person=person, relationship="head", start_date="2026-01-01"
+    )
+    return {
+        "location": fatih_clinic,
+        "team": istanbul_team,
+        "person": person,
+        "membership": membership,
+    }
 
 
 def _url_for(route, samples, user):
@@ -101,6 +118,7 @@ def _url_for(route, samples, user):
         "location_id": samples["location"].pk,
         "token_id": samples["token"].pk,
         "person_id": samples["person"].pk,
+        "person_pk": samples["person"].pk,
     }
     if route.startswith(("teams/", "admin/users/", "admin/roles/", "admin/missions/", "projects/")):
         kind = route.split("/")[1] if route.startswith("admin/") else route.split("/")[0]
@@ -115,6 +133,10 @@ def _url_for(route, samples, user):
         args["pk"] = samples["token"].pk
     if route.startswith("registry/people/"):
         args["pk"] = samples["person"].pk
+    if route.startswith("registry/households/"):
+        args["pk"] = samples["membership"].household_id
+    if route.startswith("registry/memberships/"):
+        args["pk"] = samples["membership"].pk
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(args[m.group(1)]), route)
     url = re.sub(r"\{(\w+)\}", lambda m: str(args[m.group(1)]), url)
     return "/" + url.lstrip("/")
