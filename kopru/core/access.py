@@ -81,6 +81,7 @@ PAGES = {
     "registry:person_register": "registry.register",
     "registry:person_edit": "registry.register",
     "registry:household_create": "registry.register",
+    "registry:consent_record": "registry.register",
     "registry:household_detail": "registry.view_people",
     "registry:membership_end": "registry.register",
     "api-1:openapi-json": AUTHENTICATED,
@@ -106,6 +107,8 @@ API = {
     "registry.search_people": "registry.view_people",
     "registry.get_person": "registry.view_people",
     "registry.register_person": "registry.register",
+    "registry.list_consents": "registry.view_people",
+    "registry.record_consent": "registry.register",
 }
 
 

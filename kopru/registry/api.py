@@ -11,7 +11,7 @@ from kopru.core.models import Location
 
 from . import choices, selectors, services
 from .models import Person
-from .schemas import PersonIn, PersonOut
+from .schemas import ConsentIn, ConsentOut, PersonIn, PersonOut
 
 router = Router(tags=["registry"])
 
@@ -93,3 +93,55 @@ def register_person(request, payload: PersonIn):
         request.user, person, documents=documents, phones=phones, request=request
     )
     return Status(200 if existed else 201, _out(person, request.user))
+
+
+@router.get(
+    "/people/{person_id}/consents", response=list[ConsentOut], auth=policy("registry.list_consents")
+)
+def list_consents(request, person_id: int):
+    """Every consent decision of a person, oldest first (the current state is the latest per
+    purpose and recipient)."""
+    person = get_object_or_404(
+        selectors.visible_people(request.user, request.mission), pk=person_id
+    )
+    return person.consents.order_by("at", "id")
+
+
+@router.post(
+    "/people/{person_id}/consents",
+    response={200: ConsentOut, 201: ConsentOut},
+    auth=policy("registry.record_consent"),
+)
+def record_consent(request, person_id: int, payload: ConsentIn):
+    from . import references
+    from .models import ConsentEvent
+
+    person = get_object_or_404(
+        selectors.visible_people(request.user, request.mission), pk=person_id
+    )
+    guardian = None
+    if payload.guardian_reference:
+        ref = references.normalise(payload.guardian_reference)
+        guardian = (
+            selectors.visible_people(request.user, request.mission).filter(reference=ref).first()
+            if ref
+            else None
+        )
+        if guardian is None:
+            raise ValidationError({"guardian_reference": [_("Unknown reference.")]})
+    existed = bool(payload.uid) and ConsentEvent.objects.filter(uid=payload.uid).exists()
+    event = services.record_consent(
+        request.user,
+        person,
+        purpose=payload.purpose,
+        decision=payload.decision,
+        language=payload.language,
+        recipient=payload.recipient,
+        interpreter=payload.interpreter,
+        guardian=guardian,
+        guardian_name=payload.guardian_name,
+        guardian_relationship=payload.guardian_relationship,
+        uid=payload.uid,
+        request=request,
+    )
+    return Status(200 if existed else 201, event)

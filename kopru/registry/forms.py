@@ -199,3 +199,50 @@ class PhoneForm(BootstrapMixin, forms.Form):
 
 DocumentFormSet = forms.formset_factory(DocumentForm, extra=2, max_num=6)
 PhoneFormSet = forms.formset_factory(PhoneForm, extra=2, max_num=4)
+
+
+class ConsentForm(BootstrapMixin, forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"))
+    recipient = forms.CharField(
+        label=_("Recipient"),
+        max_length=150,
+        required=False,
+        help_text=_("For referral and sharing: the organisation or authority, by name."),
+    )
+    language = forms.ChoiceField(label=_("Language of the text read or shown"))
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    interpreter = forms.CharField(label=_("Interpreter"), max_length=150, required=False)
+    guardian_reference = forms.CharField(
+        label=_("Guardian's reference (if registered)"), max_length=20, required=False
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=150, required=False)
+    guardian_relationship = forms.CharField(
+        label=_("Guardian's relationship"), max_length=60, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from . import consent
+        from .models import ConsentEvent, ConsentPurpose
+
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = ConsentPurpose.choices
+        names = {
+            "en": "English",
+            "tr": "Türkçe",
+            "ar": "العربية",
+            "fa": "فارسی",
+            "so": "Soomaali",
+            "am": "አማርኛ",
+        }
+        self.fields["language"].choices = [(c, names.get(c, c)) for c in consent.languages()]
+        self.fields["decision"].choices = ConsentEvent.Decision.choices
+        for name in ("purpose", "language"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": "",
+                    "hx-select": "#consent-text",
+                    "hx-target": "#consent-text",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                }
+            )

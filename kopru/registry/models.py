@@ -287,3 +287,59 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} in {self.household.reference}: {self.relationship}"
+
+
+class ConsentPurpose(models.TextChoices):
+    REGISTRATION = "registration", _("Registration")
+    SERVICE_DELIVERY = "service_delivery", _("Service delivery")
+    REFERRAL = "referral", _("Referral to an organisation")
+    SHARING_AUTHORITY = "sharing_authority", _("Sharing with an authority")
+    PHOTO = "photo", _("Photograph")
+    CONTACT = "contact", _("Contact by phone or SMS")
+
+
+class ConsentEvent(models.Model):
+    """One decision a person (or their guardian) made about one use of their data.
+
+    Consent is never a field to overwrite: the current state of a purpose (and recipient) is the
+    latest event (kopru.registry.consent)."""
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    recipient = models.CharField(
+        _("recipient"),
+        max_length=150,
+        blank=True,
+        help_text=_("The organisation or authority, for referral and sharing."),
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    at = models.DateTimeField(_("when"))
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    language = models.CharField(_("language of the text"), max_length=3)
+    text_version = models.CharField(_("text version"), max_length=20)
+    interpreter = models.CharField(_("interpreter"), max_length=150, blank=True)
+    guardian = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents_as_guardian",
+        verbose_name=_("guardian"),
+    )
+    guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True)
+    guardian_relationship = models.CharField(
+        _("guardian's relationship"), max_length=60, blank=True
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["person", "purpose", "recipient", "at"])]
+
+    def __str__(self):
+        return f"{self.person}: {self.purpose} {self.recipient} {self.decision}"

@@ -71,3 +71,28 @@ class PersonOut(Schema):
     documents: list[DocumentSchema]
     phones: list[str]
     registered_at: datetime
+
+
+class ConsentIn(Schema):
+    uid: UUID | None = None
+    purpose: str
+    decision: str
+    language: str = Field(..., description="Language of the consent text read or shown")
+    recipient: str = ""
+    interpreter: str = ""
+    guardian_reference: str = ""
+    guardian_name: str = ""
+    guardian_relationship: str = ""
+
+
+class ConsentOut(Schema):
+    uid: UUID
+    purpose: str
+    recipient: str
+    decision: str
+    at: datetime
+    language: str
+    text_version: str
+    interpreter: str
+    guardian_name: str
+    guardian_relationship: str

@@ -380,3 +380,84 @@ def end_membership(actor, membership: Membership, *, reason, request=None):
         )
     membership.refresh_from_db()
     return membership
+
+
+# --- Consent --------------------------------------------------------------------------------
+
+
+def record_consent(
+    actor,
+    person: Person,
+    *,
+    purpose,
+    decision,
+    language,
+    recipient="",
+    interpreter="",
+    guardian=None,
+    guardian_name="",
+    guardian_relationship="",
+    uid=None,
+    at=None,
+    request=None,
+):
+    """Append one consent decision. Checks that the text shown exists in that language and
+    version, that referral and sharing name their recipient, and that a child's consent comes
+    from a recorded guardian."""
+    from . import consent
+    from .models import ConsentEvent, ConsentPurpose
+
+    access.require(actor, "registry.register")
+    _ensure_scope(actor, person)
+    if uid and ConsentEvent.objects.filter(uid=uid).exists():
+        return ConsentEvent.objects.get(uid=uid)
+    errors = {}
+    if purpose not in ConsentPurpose.values:
+        errors["purpose"] = [_("Choose what the consent is for.")]
+    elif consent.needs_recipient(purpose) and not recipient.strip():
+        errors["recipient"] = [_("Name the organisation or authority the data would go to.")]
+    if decision not in ConsentEvent.Decision.values:
+        errors["decision"] = [_("Choose given, refused or withdrawn.")]
+    if purpose in ConsentPurpose.values and consent.text(purpose, language) is None:
+        errors["language"] = [
+            _(
+                "There is no consent text in this language; read it through "
+                "an interpreter in one that exists."
+            )
+        ]
+    if consent.is_minor(person):
+        if guardian is None and not guardian_name.strip():
+            errors["guardian"] = [
+                _("%(person)s is a child: record the guardian who decides.") % {"person": person}
+            ]
+        if not guardian_relationship.strip():
+            errors["guardian_relationship"] = [_("Say how the guardian is related to the child.")]
+    if guardian is not None and guardian.pk == person.pk:
+        errors["guardian"] = [_("A person cannot be their own guardian.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        event = ConsentEvent.objects.create(
+            uid=uid or uuid.uuid4(),
+            person=person,
+            purpose=purpose,
+            recipient=" ".join(recipient.split())[:150],
+            decision=decision,
+            at=at or timezone.now(),
+            recorded_by=actor,
+            language=language,
+            text_version=consent.version(),
+            interpreter=interpreter.strip()[:150],
+            guardian=guardian,
+            guardian_name=guardian_name.strip()[:150],
+            guardian_relationship=guardian_relationship.strip()[:60],
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            event,
+            request=request,
+            object_repr=f"{person.reference} {purpose} {decision}",
+            details={"purpose": purpose, "recipient": event.recipient, "decision": decision},
+        )
+    return event

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:person_pk>/household/", views.household_create, name="household_create"),
+    path("people/<int:pk>/consent/", views.consent_record, name="consent_record"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
 ]

@@ -12,6 +12,7 @@ from kopru.core.models import AuditEvent
 from kopru.core.views import apply_errors
 
 from . import choices, references, selectors, services
+from .consent import state as consent_state
 from .forms import DocumentFormSet, PersonForm, PhoneFormSet
 from .models import WG_DOMAINS, Person
 
@@ -230,6 +231,10 @@ def person_detail(request, pk):
             "spoken_languages": [choices.language_name(c) for c in person.languages],
             "interpreter_language": choices.language_name(person.interpreter_language),
             "can_edit": access.has(request.user, "registry.register"),
+            "consents": sorted(
+                consent_state(person).values(), key=lambda e: (e.purpose, e.recipient)
+            ),
+            "consent_history": person.consents.select_related("recorded_by").order_by("-at"),
             "memberships": person.memberships.select_related("household").order_by(
                 "-start_date", "-id"
             ),
@@ -338,3 +343,72 @@ def membership_end(request, pk):
         for msg in exc.messages:
             messages.error(request, msg)
     return redirect(membership.household.get_absolute_url())
+
+
+# --- Consent --------------------------------------------------------------------------------
+
+
+def consent_record(request, pk):
+    from . import consent
+    from .forms import ConsentForm
+
+    person = get_object_or_404(selectors.visible_people(request.user, request.mission), pk=pk)
+    form = ConsentForm(
+        request.POST or None,
+        initial={
+            "purpose": request.GET.get("purpose", "registration"),
+            "language": request.GET.get("language", "tr"),
+            "decision": "given",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        guardian = None
+        if data["guardian_reference"]:
+            ref = references.normalise(data["guardian_reference"])
+            guardian = (
+                selectors.visible_people(request.user, request.mission)
+                .filter(reference=ref)
+                .first()
+                if ref
+                else None
+            )
+            if guardian is None:
+                form.add_error(
+                    "guardian_reference", _("No one with that reference in your locations.")
+                )
+        if not form.errors:
+            try:
+                services.record_consent(
+                    request.user,
+                    person,
+                    purpose=data["purpose"],
+                    decision=data["decision"],
+                    language=data["language"],
+                    recipient=data["recipient"],
+                    interpreter=data["interpreter"],
+                    guardian=guardian,
+                    guardian_name=data["guardian_name"],
+                    guardian_relationship=data["guardian_relationship"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Consent recorded."))
+                return redirect(person.get_absolute_url())
+    values = form.data if form.is_bound else {**form.initial, **request.GET.dict()}
+    purpose = values.get("purpose") or "registration"
+    language = values.get("language") or "tr"
+    return render(
+        request,
+        "registry/consent_form.html",
+        {
+            "person": person,
+            "form": form,
+            "minor": consent.is_minor(person),
+            "text": consent.text(purpose, language, values.get("recipient", "")),
+            "text_language": language,
+            "version": consent.version(),
+        },
+    )
