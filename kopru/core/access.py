@@ -79,6 +79,7 @@ PAGES = {
     "registry:person_list": "registry.view_people",
     "registry:person_detail": "registry.view_people",
     "registry:person_register": "registry.register",
+    "registry:person_matches": "registry.register",
     "registry:person_edit": "registry.register",
     "registry:household_create": "registry.register",
     "registry:consent_record": "registry.register",

@@ -343,3 +343,28 @@ class ConsentEvent(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.purpose} {self.recipient} {self.decision}"
+
+
+class DuplicateDecision(models.Model):
+    """A reviewer's (or clerk's) word on a pair: never proposed again once 'not the same'."""
+
+    class Decision(models.TextChoices):
+        NOT_SAME = "not_same", _("Not the same person")
+        SAME = "same", _("Same person")
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    decided_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="one_decision_per_pair"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="pair_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_a_id}~{self.person_b_id}: {self.decision}"

@@ -163,7 +163,9 @@ def _ensure_scope(actor, person):
         raise PermissionDenied(_("This place is outside your teams' locations."))
 
 
-def register_person(actor, person: Person, *, documents=(), phones=(), request=None):
+def register_person(
+    actor, person: Person, *, documents=(), phones=(), not_duplicates=(), request=None
+):
     """Register a new person. Idempotent on `person.uid`: the same registration sent twice
     (a double click, an offline device syncing again) returns the stored record."""
     access.require(actor, "registry.register")
@@ -189,8 +191,29 @@ def register_person(actor, person: Person, *, documents=(), phones=(), request=N
                 continue  # a reference collision: draw another
         _save_children(person, clean_docs, clean_phones)
         _rebuild_keys(person)
-        audit.record(actor, AuditEvent.Action.CREATE, person, request=request)
+        for other in Person.objects.filter(pk__in=list(not_duplicates), mission=person.mission):
+            mark_not_duplicate(actor, person, other)
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            person,
+            request=request,
+            details={"not_duplicates": sorted(int(p) for p in not_duplicates)},
+        )
     return person
+
+
+def mark_not_duplicate(actor, a: Person, b: Person):
+    """Remember that two records are different people, so they are never proposed again."""
+    from .models import DuplicateDecision
+
+    first, second = sorted([a, b], key=lambda p: p.pk)
+    decision, _created = DuplicateDecision.objects.update_or_create(
+        person_a=first,
+        person_b=second,
+        defaults={"decision": DuplicateDecision.Decision.NOT_SAME, "decided_by": actor},
+    )
+    return decision
 
 
 def update_person(actor, person: Person, *, documents=None, phones=None, request=None):

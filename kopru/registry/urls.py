@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/register/", views.person_register, name="person_register"),
+    path("people/matches/", views.person_matches, name="person_matches"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:person_pk>/household/", views.household_create, name="household_create"),

@@ -1,17 +1,20 @@
 """Registry pages: find a person, register, view, edit."""
 
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kopru.core import access, audit, exports
 from kopru.core.models import AuditEvent
 from kopru.core.views import apply_errors
 
-from . import choices, references, selectors, services
+from . import choices, references, selectors, services, validation
 from .consent import state as consent_state
 from .forms import DocumentFormSet, PersonForm, PhoneFormSet
 from .models import WG_DOMAINS, Person
@@ -112,7 +115,14 @@ def _person_form(request, person, *, is_new):
         try:
             if is_new:
                 person = services.register_person(
-                    request.user, person, documents=documents, phones=phone_list, request=request
+                    request.user,
+                    person,
+                    documents=documents,
+                    phones=phone_list,
+                    not_duplicates=[
+                        int(p) for p in request.POST.getlist("not_same") if p.isdigit()
+                    ],
+                    request=request,
                 )
                 messages.success(
                     request,
@@ -412,3 +422,79 @@ def consent_record(request, pk):
             "version": consent.version(),
         },
     )
+
+
+# --- The duplicate check while registering --------------------------------------------------
+
+
+FIELD_LABELS = {
+    "given_name": _lazy("Given name"),
+    "family_name": _lazy("Family name"),
+    "father_name": _lazy("Father's given name"),
+    "birth_date": _lazy("Date of birth"),
+    "sex": _lazy("Sex"),
+    "nationality": _lazy("Nationality"),
+    "documents": _lazy("Identity documents"),
+    "phones": _lazy("Phones"),
+}
+
+
+@require_POST
+def person_matches(request):
+    """Possible existing records for the registration being typed (htmx, POST so that names
+    and numbers stay out of URLs and logs)."""
+    from .dedup.online import check
+    from .forms import PartialDateField
+
+    post = request.POST
+    try:
+        parsed = PartialDateField().clean(post.get("birth_date", ""))
+    except ValidationError:
+        parsed = None
+    birth_date, implied = parsed if parsed else (None, "exact")
+    precision = post.get("birth_date_precision") or "exact"
+    if implied != "exact" and precision == "exact":
+        precision = implied
+    documents = []
+    for i in range(int(post.get("doc-TOTAL_FORMS", 0) or 0)):
+        kind, number = post.get(f"doc-{i}-kind", ""), post.get(f"doc-{i}-number", "")
+        if kind and number:
+            with contextlib.suppress(ValidationError):
+                documents.append((kind, validation.normalise_document(kind, number)))
+    phones = []
+    for i in range(int(post.get("phone-TOTAL_FORMS", 0) or 0)):
+        if number := post.get(f"phone-{i}-number", ""):
+            with contextlib.suppress(ValidationError):
+                phones.append(validation.normalise_phone(number))
+    draft = {
+        f: post.get(f, "")
+        for f in (
+            "given_name",
+            "given_name_original",
+            "family_name",
+            "family_name_original",
+            "father_name",
+            "father_name_original",
+            "sex",
+        )
+    }
+    draft.update(
+        birth_date=birth_date,
+        birth_date_precision=precision,
+        nationality=post.get("nationality", ""),
+        documents=documents,
+        phones=phones,
+    )
+    exclude = int(post["person"]) if post.get("person", "").isdigit() else None
+    matches = check(request.user, request.mission, draft, exclude=exclude)
+    rows = [
+        {
+            "person": person,
+            "percent": round(p * 100),
+            "visible": visible,
+            "agree": [FIELD_LABELS[f] for f, level, w in parts if w > 0 and f in FIELD_LABELS],
+            "disagree": [FIELD_LABELS[f] for f, level, w in parts if w < 0 and f in FIELD_LABELS],
+        }
+        for person, p, parts, visible in matches
+    ]
+    return render(request, "registry/_matches.html", {"rows": rows})

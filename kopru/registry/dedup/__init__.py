@@ -1,0 +1,1 @@
+"""Duplicate detection: one scoring model for the check while registering and the batch run."""

@@ -1,0 +1,196 @@
+"""The match model: how much each field's agreement says about two records being one person.
+
+Weights are log-likelihood ratios (Fellegi-Sunter): positive when agreement is more likely for
+the same person than for two different people, negative for disagreement, 0 when a field is
+missing. They are set from what registration in this region looks like: names transliterated
+differently, given and family names swapped, the father's name written as the family name,
+dates of birth estimated as 1 January or with day and month swapped. The prior makes the sum
+a probability.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz.distance import JaroWinkler
+
+from .. import names
+
+PRIOR = -6.0  # log-odds that two records sharing a blocking key are one person
+WEIGHTS = {
+    "name_exact": 4.0,
+    "name_same": 3.2,
+    "name_close": 2.0,
+    "name_near": 0.5,
+    "name_differ": -3.5,
+    "given_differ": -5.0,
+    "father_same": 2.5,
+    "father_close": 1.0,
+    "father_differ": -1.5,
+    "dob_exact": 4.5,
+    "dob_swapped": 3.0,
+    "dob_year_estimated": 2.5,
+    "dob_year": 0.5,
+    "dob_near_estimated": 0.8,
+    "dob_differ": -5.0,
+    "sex_same": 0.5,
+    "sex_differ": -4.0,
+    "nationality_same": 0.5,
+    "nationality_differ": -1.5,
+    "document_same": 9.0,
+    "document_differ": -2.0,
+    "phone_same": 3.5,
+    "names_swapped": -0.5,
+    "family_is_father": -0.5,
+}
+ROUGH = {"estimated", "year"}
+
+
+@dataclass
+class Name:
+    tokens: list[str]
+    skeletons: set[str]
+    groups: set[str]
+
+    @classmethod
+    def of(cls, *texts):
+        tokens = [t for text in texts for t in names.tokens(text)]
+        return cls(
+            tokens,
+            {names.skeleton(t) for t in tokens},
+            {g for t in tokens if (g := names.group(t))},
+        )
+
+    def __bool__(self):
+        return bool(self.tokens)
+
+
+@dataclass
+class Record:
+    key: object = None
+    given: Name = field(default_factory=lambda: Name([], set(), set()))
+    family: Name = field(default_factory=lambda: Name([], set(), set()))
+    father: Name = field(default_factory=lambda: Name([], set(), set()))
+    birth_date: date | None = None
+    precision: str = "exact"
+    sex: str = ""
+    nationality: str = ""
+    documents: frozenset = frozenset()  # (kind, normalised number)
+    phones: frozenset = frozenset()
+
+
+def record_of_person(person, documents=None, phones=None):
+    docs = (
+        documents
+        if documents is not None
+        else [(d.kind, d.number_normalised) for d in person.documents.all()]
+    )
+    tel = phones if phones is not None else [p.e164 for p in person.phones.all()]
+    return Record(
+        key=person.pk,
+        given=Name.of(person.given_name, person.given_name_original),
+        family=Name.of(person.family_name, person.family_name_original),
+        father=Name.of(person.father_name, person.father_name_original),
+        birth_date=person.birth_date,
+        precision=person.birth_date_precision,
+        sex=person.sex,
+        nationality=person.nationality,
+        documents=frozenset(docs),
+        phones=frozenset(tel),
+    )
+
+
+def _name(a: Name, b: Name):
+    """(level, weight) for two names of one kind."""
+    if not a or not b:
+        return "missing", 0.0
+    fa, fb = " ".join(a.tokens), " ".join(b.tokens)
+    if fa == fb:
+        return "exact", WEIGHTS["name_exact"]
+    if (a.groups & b.groups) or (
+        a.skeletons & b.skeletons and len(max(a.skeletons & b.skeletons, key=len)) >= 3
+    ):
+        return "same", WEIGHTS["name_same"]
+    sim = JaroWinkler.similarity(fa, fb)
+    if sim >= 0.92:
+        return "close", WEIGHTS["name_close"]
+    if sim >= 0.82 or (a.skeletons & b.skeletons):
+        return "near", WEIGHTS["name_near"]
+    return "differ", WEIGHTS["name_differ"]
+
+
+def _dob(a: Record, b: Record):
+    if not a.birth_date or not b.birth_date:
+        return "missing", 0.0
+    x, y = a.birth_date, b.birth_date
+    rough = (
+        a.precision in ROUGH
+        or b.precision in ROUGH
+        or (x.month, x.day) == (1, 1)
+        or (y.month, y.day) == (1, 1)
+    )
+    if x == y:
+        return "exact", WEIGHTS["dob_year_estimated"] if rough else WEIGHTS["dob_exact"]
+    if x.year == y.year and x.month == y.day and x.day == y.month:
+        return "swapped", WEIGHTS["dob_swapped"]
+    if x.year == y.year:
+        return ("year", WEIGHTS["dob_year_estimated"] if rough else WEIGHTS["dob_year"])
+    if rough and abs(x.year - y.year) <= 2:
+        return "near", WEIGHTS["dob_near_estimated"]
+    return "differ", WEIGHTS["dob_differ"]
+
+
+def compare(a: Record, b: Record):
+    """(match probability, [(field, level, weight)]) for two records."""
+    parts = []
+    given = _name(a.given, b.given)
+    family = _name(a.family, b.family)
+    # Given and family names written the other way round.
+    swapped_given, swapped_family = _name(a.given, b.family), _name(a.family, b.given)
+    if swapped_given[1] + swapped_family[1] + WEIGHTS["names_swapped"] > given[1] + family[1]:
+        parts += [
+            ("given_name", f"swapped-{swapped_given[0]}", swapped_given[1]),
+            (
+                "family_name",
+                f"swapped-{swapped_family[0]}",
+                swapped_family[1] + WEIGHTS["names_swapped"],
+            ),
+        ]
+    else:
+        # The father's given name recorded as the family name (a common registration habit).
+        as_father = max(_name(a.family, b.father), _name(a.father, b.family), key=lambda r: r[1])
+        if family[0] == "differ" and as_father[0] in ("exact", "same"):
+            family = (f"father-{as_father[0]}", as_father[1] + WEIGHTS["family_is_father"])
+        if given[0] == "differ":  # sisters and brothers share the rest
+            given = ("differ", WEIGHTS["given_differ"])
+        parts += [("given_name", *given), ("family_name", *family)]
+    if a.father and b.father:
+        level, _w = _name(a.father, b.father)
+        weight = {
+            "exact": WEIGHTS["father_same"],
+            "same": WEIGHTS["father_same"],
+            "close": WEIGHTS["father_close"],
+            "near": 0.0,
+        }.get(level, WEIGHTS["father_differ"])
+        parts.append(("father_name", level, weight))
+    parts.append(("birth_date", *_dob(a, b)))
+    if a.sex and b.sex and "other" not in (a.sex, b.sex):
+        parts.append(
+            ("sex", "same", WEIGHTS["sex_same"])
+            if a.sex == b.sex
+            else ("sex", "differ", WEIGHTS["sex_differ"])
+        )
+    if a.nationality and b.nationality:
+        parts.append(
+            ("nationality", "same", WEIGHTS["nationality_same"])
+            if a.nationality == b.nationality
+            else ("nationality", "differ", WEIGHTS["nationality_differ"])
+        )
+    if a.documents & b.documents:
+        parts.append(("documents", "same", WEIGHTS["document_same"]))
+    elif {k for k, _ in a.documents} & {k for k, _ in b.documents}:
+        parts.append(("documents", "differ", WEIGHTS["document_differ"]))
+    if a.phones & b.phones:
+        parts.append(("phones", "same", WEIGHTS["phone_same"]))
+    total = PRIOR + sum(w for _, _, w in parts)
+    return 1 / (1 + math.exp(-total)), parts
