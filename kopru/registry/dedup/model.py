@@ -100,6 +100,11 @@ def record_of_person(person, documents=None, phones=None):
     )
 
 
+def _vowel_poor(text):
+    letters = text.replace(" ", "")
+    return bool(letters) and sum(ch in "aeiou" for ch in letters) / len(letters) <= 0.25
+
+
 def _name(a: Name, b: Name):
     """(level, weight) for two names of one kind."""
     if not a or not b:
@@ -107,11 +112,17 @@ def _name(a: Name, b: Name):
     fa, fb = " ".join(a.tokens), " ".join(b.tokens)
     if fa == fb:
         return "exact", WEIGHTS["name_exact"]
+    sim = JaroWinkler.similarity(fa, fb)
+    shared = a.skeletons & b.skeletons
+    # A shared skeleton alone over-merges (Mahmoud and Muhammad are both "mhmt"): it counts
+    # when the spellings are close too, or when one side was romanised from a script that
+    # writes no short vowels (محمد -> "mhmd").
     if (a.groups & b.groups) or (
-        a.skeletons & b.skeletons and len(max(a.skeletons & b.skeletons, key=len)) >= 3
+        shared
+        and len(max(shared, key=len)) >= 3
+        and (sim >= 0.80 or _vowel_poor(fa) or _vowel_poor(fb))
     ):
         return "same", WEIGHTS["name_same"]
-    sim = JaroWinkler.similarity(fa, fb)
     if sim >= 0.92:
         return "close", WEIGHTS["name_close"]
     if sim >= 0.82 or (a.skeletons & b.skeletons):
