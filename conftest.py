@@ -32,6 +32,16 @@ def _reference_data(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """A request in another language leaves it active in the thread; each test starts afresh."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing_and_tasks(settings):
     # Argon2 stays the production hasher (tested in test_auth); tests need speed elsewhere.
     settings.PASSWORD_HASHERS = [

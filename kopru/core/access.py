@@ -35,6 +35,7 @@ CAPABILITIES = {
     "core.view_audit",
     "registry.view_people",
     "registry.register",
+    "registry.merge",
 }
 
 # Page routes by Django view name.
@@ -85,6 +86,9 @@ PAGES = {
     "registry:consent_record": "registry.register",
     "registry:household_detail": "registry.view_people",
     "registry:membership_end": "registry.register",
+    "registry:duplicate_queue": "registry.merge",
+    "registry:duplicate_review": "registry.merge",
+    "registry:merge_undo": "registry.merge",
     "api-1:openapi-json": AUTHENTICATED,
     "api-1:openapi-view": AUTHENTICATED,
 }

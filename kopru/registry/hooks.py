@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kopru.core import access, navigation, search
 
 navigation.ITEMS.insert(1, navigation.NavItem(_("People"), "registry:person_list"))
+navigation.ITEMS.insert(2, navigation.NavItem(_("Duplicates"), "registry:duplicate_queue"))
 
 
 def _people(user, mission, query):

@@ -368,3 +368,70 @@ class DuplicateDecision(models.Model):
 
     def __str__(self):
         return f"{self.person_a_id}~{self.person_b_id}: {self.decision}"
+
+
+class DedupRun(models.Model):
+    """One batch search for duplicates across a mission's registry."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    people = models.PositiveIntegerField(default=0)
+    compared = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"dedup {self.mission_id} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair the batch run scored above the threshold, waiting for a reviewer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for review")
+        MERGED = "merged", _("Merged")
+        NOT_SAME = "not_same", _("Not the same person")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(db_index=True)
+    parts = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    run = models.ForeignKey(DedupRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="one_candidate_per_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_a_id}~{self.person_b_id} {self.score:.2f}"
+
+
+class Merge(models.Model):
+    """A merge of `merged` into `survivor`, with every link it moved, so it can be undone."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
+    merged_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    moved = models.JSONField(default=list)  # [[model label, pk, field], ...]
+    ended_memberships = models.JSONField(default=list)  # membership pks closed by the merge
+    added_keys = models.JSONField(default=list)  # search keys the survivor took over
+    undone_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.merged_id} -> {self.survivor_id}"

@@ -484,3 +484,46 @@ def record_consent(
             details={"purpose": purpose, "recipient": event.recipient, "decision": decision},
         )
     return event
+
+
+# --- Batch duplicates and review -----------------------------------------------------------
+
+
+def request_duplicate_search(actor, mission, *, request=None):
+    from .models import DedupRun
+    from .tasks import find_duplicates
+
+    access.require(actor, "registry.merge")
+    if not access.in_mission(actor, mission):
+        raise PermissionDenied
+    run = DedupRun.objects.create(mission=mission, requested_by=actor)
+    transaction.on_commit(lambda: find_duplicates.enqueue(run.pk))
+    audit.record(actor, AuditEvent.Action.CREATE, run, request=request, mission=mission)
+    return run
+
+
+def decide_candidate(actor, candidate, *, decision, survivor=None, request=None):
+    """A reviewer's decision on a proposed pair: merge into `survivor`, or not the same."""
+    from .merge import merge_people
+    from .models import DuplicateCandidate
+
+    access.require(actor, "registry.merge")
+    a, b = candidate.person_a, candidate.person_b
+    for p in (a, b):
+        _ensure_scope(actor, p)
+    if decision == "not_same":
+        with transaction.atomic():
+            mark_not_duplicate(actor, a, b)
+            candidate.status = DuplicateCandidate.Status.NOT_SAME
+            candidate.save(update_fields=["status"])
+            audit.record(
+                actor,
+                AuditEvent.Action.CHANGE,
+                a,
+                request=request,
+                details={"not_duplicate_of": b.reference},
+            )
+        return None
+    if decision != "merge" or survivor not in (a, b):
+        raise ValidationError(_("Choose which record stays."))
+    return merge_people(actor, survivor, b if survivor == a else a, request=request)

@@ -13,5 +13,8 @@ urlpatterns = [
     path("people/<int:person_pk>/household/", views.household_create, name="household_create"),
     path("people/<int:pk>/consent/", views.consent_record, name="consent_record"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("duplicates/", views.duplicate_queue, name="duplicate_queue"),
+    path("duplicates/<int:pk>/", views.duplicate_review, name="duplicate_review"),
+    path("merges/<int:pk>/undo/", views.merge_undo, name="merge_undo"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
 ]

@@ -245,6 +245,8 @@ def person_detail(request, pk):
                 consent_state(person).values(), key=lambda e: (e.purpose, e.recipient)
             ),
             "consent_history": person.consents.select_related("recorded_by").order_by("-at"),
+            "merges": person.merges_in.select_related("merged").order_by("-merged_at"),
+            "can_merge": access.has(request.user, "registry.merge"),
             "memberships": person.memberships.select_related("household").order_by(
                 "-start_date", "-id"
             ),
@@ -498,3 +500,96 @@ def person_matches(request):
         for person, p, parts, visible in matches
     ]
     return render(request, "registry/_matches.html", {"rows": rows})
+
+
+# --- Review of duplicates -------------------------------------------------------------------
+
+
+def _visible_candidates(request):
+    from .models import DuplicateCandidate
+
+    people = selectors.visible_people(request.user, request.mission)
+    return DuplicateCandidate.objects.filter(
+        mission=request.mission, person_a__in=people, person_b__in=people
+    ).select_related("person_a", "person_b", "person_a__location", "person_b__location")
+
+
+def duplicate_queue(request):
+    from .models import DedupRun, DuplicateCandidate
+
+    if request.method == "POST":
+        services.request_duplicate_search(request.user, request.mission, request=request)
+        messages.info(request, _("The search is queued; refresh this page in a moment."))
+        return redirect("registry:duplicate_queue")
+    open_pairs = _visible_candidates(request).filter(status=DuplicateCandidate.Status.OPEN)
+    return render(
+        request,
+        "registry/duplicate_queue.html",
+        {
+            "page": Paginator(open_pairs.order_by("-score"), 50).get_page(request.GET.get("page")),
+            "runs": DedupRun.objects.filter(mission=request.mission)[:3],
+        },
+    )
+
+
+def duplicate_review(request, pk):
+    candidate = get_object_or_404(_visible_candidates(request), pk=pk)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        survivor = {
+            str(candidate.person_a_id): candidate.person_a,
+            str(candidate.person_b_id): candidate.person_b,
+        }.get(request.POST.get("survivor", ""))
+        try:
+            merged = services.decide_candidate(
+                request.user, candidate, decision=decision, survivor=survivor, request=request
+            )
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+            return redirect("registry:duplicate_review", pk=pk)
+        if merged:
+            messages.success(
+                request,
+                _("Merged into %(reference)s. You can undo it from that record's page.")
+                % {"reference": merged.survivor.reference},
+            )
+        return redirect("registry:duplicate_queue")
+    rows = []
+    for label, field in [
+        (_("Given name"), "given_name"),
+        (_("Family name"), "family_name"),
+        (_("Father's given name"), "father_name"),
+        (_("Date of birth"), "birth_date"),
+        (_("Sex"), "sex"),
+        (_("Nationality"), "nationality"),
+    ]:
+        rows.append((label, getattr(candidate.person_a, field), getattr(candidate.person_b, field)))
+    return render(
+        request,
+        "registry/duplicate_review.html",
+        {
+            "c": candidate,
+            "rows": rows,
+            "parts": [(FIELD_LABELS.get(f, f), level, w) for f, level, w in candidate.parts],
+        },
+    )
+
+
+@require_POST
+def merge_undo(request, pk):
+    from .merge import undo_merge
+    from .models import Merge
+
+    record = get_object_or_404(
+        Merge.objects.filter(survivor__in=selectors.visible_people(request.user, request.mission)),
+        pk=pk,
+    )
+    try:
+        undo_merge(request.user, record, request=request)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("The merge is undone: both records are as they were."))
+    return redirect(record.survivor.get_absolute_url())
