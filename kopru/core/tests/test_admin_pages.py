@@ -222,8 +222,12 @@ def test_times_are_stored_in_utc_and_shown_in_the_missions_zone(login, admin_sel
     assert entry.at.utcoffset() == dt.timedelta(0)
 
     def shown(zone):
-        local = entry.at.astimezone(zoneinfo.ZoneInfo(zone))
-        return f"{local:%m/%d/%Y} {local.hour % 12 or 12}:{local:%M}"
+        # Django's own formatting in that zone ("noon" and all).
+        from django.template.defaultfilters import date as date_filter
+        from django.utils import timezone
+
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            return date_filter(timezone.localtime(entry.at), "SHORT_DATETIME_FORMAT")
 
     page = client.get("/admin/audit/?action=export").content.decode()
     assert shown("Europe/Istanbul") in page  # UTC+3

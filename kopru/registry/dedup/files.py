@@ -1,0 +1,134 @@
+"""Records from a spreadsheet in Kopru's import template, and clusters of the same person.
+
+Template columns (any may be missing; unknown columns are ignored; `id` is carried through):
+id, given_name, family_name, father_name, mother_name, sex, date_of_birth, nationality,
+phone, document_number.
+"""
+
+import csv
+import re
+from datetime import date
+
+import phonenumbers
+import pycountry
+
+from ..references import ARABIC_INDIC
+from .batch import score_pairs
+from .model import Name, Record
+
+TEMPLATE = [
+    "id",
+    "given_name",
+    "family_name",
+    "father_name",
+    "mother_name",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "phone",
+    "document_number",
+]
+SEX = {
+    "f": "female",
+    "female": "female",
+    "k": "female",
+    "kadın": "female",
+    "kadin": "female",
+    "woman": "female",
+    "m": "male",
+    "male": "male",
+    "e": "male",
+    "erkek": "male",
+    "man": "male",
+    "أنثى": "female",
+    "ذكر": "male",
+}
+
+
+def parse_date(text):
+    """(date, precision) from the ways dates arrive in lists; (None, 'exact') if unreadable."""
+    text = (text or "").strip().translate(ARABIC_INDIC)
+    patterns = [
+        (
+            r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$",
+            lambda m: (int(m[3]), int(m[2]), int(m[1])),
+            "exact",
+        ),
+        (r"^(\d{4})-(\d{1,2})-(\d{1,2})", lambda m: (int(m[1]), int(m[2]), int(m[3])), "exact"),
+        (r"^(\d{1,2})[./-](\d{4})$", lambda m: (int(m[2]), int(m[1]), 1), "month"),
+        (r"^(\d{4})$", lambda m: (int(m[1]), 1, 1), "year"),
+    ]
+    for pattern, parts, precision in patterns:
+        m = re.match(pattern, text)
+        if m:
+            try:
+                return date(*parts(m)), precision
+            except ValueError:
+                return None, "exact"
+    return None, "exact"
+
+
+def country(text):
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        found = (
+            pycountry.countries.get(alpha_3=text.upper())
+            or pycountry.countries.get(alpha_2=text.upper())
+            or pycountry.countries.lookup(text)
+        )
+    except LookupError:
+        return text.upper()[:3]
+    return found.alpha_3 if found else ""
+
+
+def phone(text, region="TR"):
+    if not (text or "").strip():
+        return None
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def record_of_row(row, key):
+    born, precision = parse_date(row.get("date_of_birth"))
+    document = re.sub(r"[\s\-./]", "", row.get("document_number") or "").upper()
+    tel = phone(row.get("phone"))
+    return Record(
+        key=key,
+        given=Name.of(row.get("given_name") or ""),
+        family=Name.of(row.get("family_name") or ""),
+        father=Name.of(row.get("father_name") or ""),
+        birth_date=born,
+        precision=precision,
+        sex=SEX.get((row.get("sex") or "").strip().lower(), ""),
+        nationality=country(row.get("nationality")),
+        documents=frozenset({("any", document)} if document else ()),
+        phones=frozenset({tel} if tel else ()),
+    )
+
+
+def read_rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def clusters(records, threshold):
+    """Union-find over the pairs above the threshold: {record index: cluster representative}."""
+    found, _compared = score_pairs(records, threshold=threshold)
+    parent = list(range(len(records)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b, _p, _parts in found:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [root(i) for i in range(len(records))], len(found)
