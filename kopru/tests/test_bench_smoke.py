@@ -10,7 +10,12 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-@pytest.mark.parametrize("script", sorted(BENCH.glob("*.py")), ids=lambda p: p.stem)
+SCRIPTS = sorted(p for p in BENCH.glob("*.py") if p.name != "__init__.py") + sorted(
+    BENCH.glob("*/run.py")
+)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.parent.name + "/" + p.stem)
 def test_benchmark_runs_at_tiny_size(script, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "KOPRU_DATABASE_URL"}
     env["KOPRU_VAR_DIR"] = str(tmp_path)
