@@ -15,7 +15,8 @@ from django.utils import timezone
 from ..models import DedupRun, DuplicateCandidate, DuplicateDecision, Person
 from .model import compare, record_of_person
 
-THRESHOLD = 0.8
+THRESHOLD = 0.8  # clustering a file without a person looking
+REVIEW_THRESHOLD = 0.5  # a reviewer decides, so weaker evidence is worth their look
 MAX_BLOCK = 300
 
 
@@ -71,7 +72,7 @@ def run(run_id):
             "person_a", "person_b"
         )
     )
-    found, compared = score_pairs(records, skip=decided)
+    found, compared = score_pairs(records, threshold=REVIEW_THRESHOLD, skip=decided)
     with transaction.atomic():
         existing = {
             (c.person_a_id, c.person_b_id): c

@@ -11,7 +11,7 @@ ROWS = [
     # id, given, family, father, sex, date of birth, nationality, phone, document, extra
     ["a1", "Mehmet", "Elhasan", "Ahmet", "E", "01.01.1990", "Syria", "", "", "x"],
     ["a2", "Muhammad", "Al-Hassan", "Ahmad", "male", "1990", "SYR", "", "", "y"],
-    ["a3", "محمد", "الحسن", "", "m", "1990-01-01", "SY", "", "", ""],
+    ["a3", "محمد", "الحسن", "أحمد", "m", "1990-01-01", "SY", "", "", ""],
     ["b1", "Fatma", "Yılmaz", "", "K", "02.03.1984", "TUR", "0532 765 43 21", "", ""],
     ["b2", "Fatma", "Yilmaz", "", "female", "03.02.1984", "TR", "+905327654321", "", ""],
     ["c1", "Fatma", "Yılmaz", "", "female", "11.09.1962", "TUR", "", "", ""],

@@ -32,7 +32,13 @@ def test_transliterated_names_and_an_estimated_date_match():
         rec("Muhammad", "Al-Hassan", date(1990, 6, 1), "year"),
         rec("Mehmet", "Elhasan", date(1990, 1, 1), "estimated"),
     )
-    assert p > 0.9
+    # Names and a year alone: worth proposing, not enough to be sure in a large registry.
+    assert 0.35 < p < 0.8
+    with_father = compare(
+        rec("Muhammad", "Al-Hassan", date(1990, 6, 1), "year", father="Ahmad"),
+        rec("Mehmet", "Elhasan", date(1990, 1, 1), "estimated", father="Ahmet"),
+    )[0]
+    assert with_father > 0.9
     assert {f: lvl for f, lvl, _ in parts}["given_name"] == "same"
 
 
@@ -100,7 +106,7 @@ def draft(**fields):
 def test_muhammad_al_hassan_1990_is_proposed_for_mehmet_elhasan(clerk_zeynep, mehmet):
     results = check(clerk_zeynep, mission("TR"), draft())
     assert [r[0] for r in results] == [mehmet]
-    assert results[0][1] > 0.9 and results[0][3] is True
+    assert results[0][1] > 0.35 and results[0][3] is True
 
 
 def test_the_same_document_is_found_whatever_the_name(clerk_zeynep, mehmet):
@@ -170,7 +176,7 @@ def test_similar_skeletons_are_not_the_same_name():
     # Arabic script keeps no short vowels: the skeleton is what there is.
     assert (
         compare(
-            rec("محمد", "حمدان", date(1990, 1, 1)), rec("Muhammad", "Hamdan", date(1990, 1, 1))
+            rec("محمد", "حمدان", date(1990, 6, 14)), rec("Muhammad", "Hamdan", date(1990, 6, 14))
         )[0]
         > 0.9
     )

@@ -42,7 +42,7 @@ def twins(clerk_zeynep, haliliye_centre, sanliurfa_team):
     sanliurfa_team.members.add(clerk_zeynep)
     mehmet = services.register_person(
         clerk_zeynep,
-        person(haliliye_centre),
+        person(haliliye_centre, father_name="Ahmet"),
         documents=[{"kind": "tr_foreigner_id", "number": VALID_99}],
         phones=[{"number": "0532 111 22 33"}],
     )
@@ -52,6 +52,7 @@ def twins(clerk_zeynep, haliliye_centre, sanliurfa_team):
             haliliye_centre,
             given_name="Muhammad",
             family_name="Al-Hassan",
+            father_name="Ahmad",
             given_name_original="محمد",
             birth_date=date(1990, 3, 4),
             birth_date_precision="exact",
