@@ -91,11 +91,14 @@ def engine_splink(path):
     for col in ("sex", "nationality", "document_number"):
         df[col] = df[col].map(lambda s: s or None)
     df = df.rename(columns={"id": "unique_id"})
+    df["full_name"] = (df["given_name"].fillna("") + " " + df["family_name"].fillna("")).str.strip()
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
-            cl.ForenameSurnameComparison("given_name", "family_name"),
-            cl.NameComparison("father_name"),
+            cl.ForenameSurnameComparison(
+                "given_name", "family_name", forename_surname_concat_col_name="full_name"
+            ).configure(term_frequency_adjustments=True),
+            cl.NameComparison("father_name").configure(term_frequency_adjustments=True),
             cl.DateOfBirthComparison("date_of_birth", input_is_string=True),
             cl.ExactMatch("sex"),
             cl.ExactMatch("nationality"),
@@ -118,8 +121,9 @@ def engine_splink(path):
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     # Two EM sessions, each blocked on what it does not train (Splink's recommended recipe).
-    # Floor the m probabilities Splink would otherwise drive to underflow on synthetic data.
-    for rule in (block_on("given_name", "family_name"), block_on("date_of_birth")):
+    # Blocked on names, EM drives an m probability to underflow on this data; phone and date
+    # of birth train every comparison without it. A failed session is reported, not hidden.
+    for rule in (block_on("phone"), block_on("date_of_birth")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         except ValueError as exc:  # m probability underflow in one session: keep the other
