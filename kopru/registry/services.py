@@ -527,3 +527,54 @@ def decide_candidate(actor, candidate, *, decision, survivor=None, request=None)
     if decision != "merge" or survivor not in (a, b):
         raise ValidationError(_("Choose which record stays."))
     return merge_people(actor, survivor, b if survivor == a else a, request=request)
+
+
+def change_head(
+    actor, household: Household, new_head: Person, *, former_head_becomes, request=None
+):
+    """Make a current member the head; the former head stays with a new relationship. Both
+    old memberships end and new ones start today, so the history shows the change."""
+    access.require(actor, "registry.register")
+    _ensure_scope(actor, new_head)
+    current = {m.person_id: m for m in household.current}
+    if new_head.pk not in current:
+        raise ValidationError({"person": _("Only a current member can become the head.")})
+    if former_head_becomes not in Membership.Relationship.values or (
+        former_head_becomes == Membership.Relationship.HEAD
+    ):
+        raise ValidationError({"relationship": _("Choose the former head's new relationship.")})
+    old = next(
+        (m for m in current.values() if m.relationship == Membership.Relationship.HEAD), None
+    )
+    if old and old.person_id == new_head.pk:
+        return household
+    today = timezone.localdate()
+    reason = _("Head of household changed")
+    with transaction.atomic():
+        for m in filter(None, [old, current[new_head.pk]]):
+            m.end_date, m.end_reason = today, reason
+            m.save(update_fields=["end_date", "end_reason"])
+        Membership.objects.create(
+            household=household,
+            person=new_head,
+            relationship=Membership.Relationship.HEAD,
+            start_date=today,
+        )
+        if old:
+            Membership.objects.create(
+                household=household,
+                person=old.person,
+                relationship=former_head_becomes,
+                start_date=today,
+            )
+        audit.record(
+            actor,
+            AuditEvent.Action.CHANGE,
+            household,
+            request=request,
+            details={
+                "new_head": new_head.reference,
+                "former_head": old.person.reference if old else None,
+            },
+        )
+    return household

@@ -300,7 +300,29 @@ def household_detail(request, pk):
 
     household = get_object_or_404(visible_households(request), pk=pk)
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("new_head"):
+        if not access.has(request.user, "registry.register"):
+            raise PermissionDenied
+        member = household.current.filter(person_id=request.POST["new_head"]).first()
+        try:
+            if member is None:
+                raise ValidationError(_("Only a current member can become the head."))
+            services.change_head(
+                request.user,
+                household,
+                member.person,
+                former_head_becomes=request.POST.get("former_head_becomes", ""),
+                request=request,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(person)s is now the head of the household.") % {"person": member.person},
+            )
+            return redirect(household.get_absolute_url())
+    elif request.method == "POST":
         if not access.has(request.user, "registry.register"):
             raise PermissionDenied
         ref = references.normalise(request.POST.get("reference", ""))

@@ -112,3 +112,19 @@ def test_household_pages(login, clerk_zeynep, family):
     client.post(f"/registry/memberships/{m.pk}/end/", {"reason": "Moved to Izmir"})
     assert "Moved to Izmir" in client.get(home.get_absolute_url()).content.decode()
     assert home.reference in client.get(huda.get_absolute_url()).content.decode()
+
+
+def test_changing_the_head_keeps_the_history(clerk_zeynep, family, login):
+    omar, huda, yusuf = family
+    home = new_household(clerk_zeynep, omar)
+    services.add_member(clerk_zeynep, home, huda, "spouse")
+    services.add_member(clerk_zeynep, home, yusuf, "child")
+    client = login(clerk_zeynep)
+    client.post(home.get_absolute_url(), {"new_head": huda.pk, "former_head_becomes": "spouse"})
+    assert home.head == huda and home.size == 3
+    current = {m.person: m.relationship for m in home.current}
+    assert current[omar] == "spouse" and current[yusuf] == "child"
+    ended = Membership.objects.filter(household=home, end_date__isnull=False)
+    assert {(m.person, m.relationship) for m in ended} == {(omar, "head"), (huda, "spouse")}
+    with pytest.raises(ValidationError):
+        services.change_head(clerk_zeynep, home, omar, former_head_becomes="head")
