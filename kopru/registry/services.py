@@ -163,6 +163,15 @@ def _ensure_scope(actor, person):
         raise PermissionDenied(_("This place is outside your teams' locations."))
 
 
+def check_registration(actor, person: Person, documents=(), phones=()):
+    """Every check a registration passes before it is written (imports preview with it).
+    Returns the normalised documents and phones; raises ValidationError or PermissionDenied."""
+    clean_docs, clean_phones = _clean(person, documents, phones)
+    _ensure_scope(actor, person)
+    _check_documents_unique(person, clean_docs)
+    return clean_docs, clean_phones
+
+
 def register_person(
     actor, person: Person, *, documents=(), phones=(), not_duplicates=(), request=None
 ):
@@ -174,9 +183,7 @@ def register_person(
     existing = Person.objects.filter(uid=person.uid).first() if person.uid else None
     if existing:
         return existing
-    clean_docs, clean_phones = _clean(person, documents, phones)
-    _ensure_scope(actor, person)
-    _check_documents_unique(person, clean_docs)
+    clean_docs, clean_phones = check_registration(actor, person, documents, phones)
     person.registered_by = actor if actor.is_authenticated else None
     with transaction.atomic():
         for _attempt in range(5):
