@@ -86,6 +86,8 @@ PAGES = {
     "registry:consent_record": "registry.register",
     "registry:household_detail": "registry.view_people",
     "registry:membership_end": "registry.register",
+    "registry:import_upload": "registry.register",
+    "registry:import_detail": "registry.register",
     "registry:duplicate_queue": "registry.merge",
     "registry:duplicate_review": "registry.merge",
     "registry:merge_undo": "registry.merge",

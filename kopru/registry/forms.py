@@ -246,3 +246,26 @@ class ConsentForm(BootstrapMixin, forms.Form):
                     "hx-include": "closest form",
                 }
             )
+
+
+class ImportUploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=_("List (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    location = forms.ModelChoiceField(label=_("District or site"), queryset=Location.objects.none())
+    population_group = forms.ChoiceField(label=_("Population group"))
+
+    def __init__(self, *args, user=None, mission=None, **kwargs):
+        from .models import PopulationGroup
+
+        super().__init__(*args, **kwargs)
+        places = PersonForm(user=user, mission=mission).fields["location"]
+        self.fields["location"].queryset = places.queryset
+        self.fields["location"].label_from_instance = places.label_from_instance
+        self.fields["population_group"].choices = PopulationGroup.choices
+        self.fields["file"].help_text = _(
+            "Columns are recognised by name: given_name, family_name, father_name, sex, "
+            "date_of_birth, nationality, phone, document_number (Kopru's template) or the "
+            "usual Turkish and English headers. You check the mapping next."
+        )

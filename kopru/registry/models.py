@@ -435,3 +435,23 @@ class Merge(models.Model):
 
     def __str__(self):
         return f"{self.merged_id} -> {self.survivor_id}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded list waiting for its mapping and commit. The file is deleted on commit."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    data = models.BinaryField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    population_group = models.CharField(max_length=24, choices=PopulationGroup.choices)
+    mapping = models.JSONField(default=dict, blank=True)  # column index (str) -> field
+    imported = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.filename

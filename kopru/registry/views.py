@@ -14,7 +14,7 @@ from kopru.core import access, audit, exports
 from kopru.core.models import AuditEvent
 from kopru.core.views import apply_errors
 
-from . import choices, references, selectors, services, validation
+from . import choices, imports, references, selectors, services, validation
 from .consent import state as consent_state
 from .forms import DocumentFormSet, PersonForm, PhoneFormSet
 from .models import WG_DOMAINS, Person
@@ -615,3 +615,84 @@ def merge_undo(request, pk):
     else:
         messages.success(request, _("The merge is undone: both records are as they were."))
     return redirect(record.survivor.get_absolute_url())
+
+
+# --- Import of lists ------------------------------------------------------------------------
+
+
+def import_upload(request):
+    from .forms import ImportUploadForm
+    from .models import ImportBatch
+
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, user=request.user, mission=request.mission
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            imports.read_table(data, upload.name)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            batch = ImportBatch.objects.create(
+                mission=request.mission,
+                uploaded_by=request.user,
+                filename=upload.name[:200],
+                data=data,
+                location=form.cleaned_data["location"],
+                population_group=form.cleaned_data["population_group"],
+            )
+            return redirect("registry:import_detail", pk=batch.pk)
+    return render(request, "registry/import_upload.html", {"form": form})
+
+
+def import_detail(request, pk):
+    from .models import ImportBatch
+
+    batch = get_object_or_404(
+        ImportBatch, pk=pk, uploaded_by=request.user, mission=request.mission, imported__isnull=True
+    )
+    headers, rows = imports.read_table(bytes(batch.data), batch.filename)
+    if request.method == "POST" and "mapping" in request.POST:
+        batch.mapping = {
+            str(i): request.POST.get(f"col-{i}")
+            for i in range(len(headers))
+            if request.POST.get(f"col-{i}") in imports.FIELDS
+        }
+        batch.save(update_fields=["mapping"])
+        return redirect("registry:import_detail", pk=batch.pk)
+    mapping = (
+        {int(k): v for k, v in batch.mapping.items()}
+        if batch.mapping
+        else imports.suggest_mapping(headers)
+    )
+    defaults = {"location": batch.location, "population_group": batch.population_group}
+    if request.method == "POST" and "commit" in request.POST:
+        skip = {int(n) for n in request.POST.getlist("skip") if n.isdigit()}
+        try:
+            created = imports.commit(
+                request.user, request.mission, rows, mapping, defaults, skip=skip, request=request
+            )
+        except ValidationError as exc:
+            for msg in exc.messages[:10]:
+                messages.error(request, msg)
+        else:
+            batch.imported, batch.data = len(created), b""
+            batch.save(update_fields=["imported", "data"])
+            messages.success(request, _("%(n)s people imported.") % {"n": len(created)})
+            return redirect("registry:person_list")
+    results = imports.preview(request.user, request.mission, rows, mapping, defaults)
+    return render(
+        request,
+        "registry/import_detail.html",
+        {
+            "batch": batch,
+            "headers": list(enumerate(headers)),
+            "mapping": mapping,
+            "fields": [(k, imports.LABELS[k]) for k in imports.FIELDS],
+            "results": results,
+            "errors": sum(1 for r in results if r.errors),
+            "matched": sum(1 for r in results if r.matches and not r.errors),
+        },
+    )

@@ -135,6 +135,8 @@ def _url_for(route, samples, user):
         args["pk"] = samples["person"].pk
     if route.startswith("registry/households/"):
         args["pk"] = samples["membership"].household_id
+    if route.startswith("registry/imports/"):
+        args["pk"] = 1
     if route.startswith("registry/memberships/"):
         args["pk"] = samples["membership"].pk
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(args[m.group(1)]), route)

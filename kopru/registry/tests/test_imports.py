@@ -137,3 +137,42 @@ def test_the_command_previews_then_imports(clerk_zeynep, haliliye_centre, tmp_pa
     call_command("import_people", *args, "--commit")
     assert Person.objects.get().given_name == "Omar"
     assert "imported 1 people" in capsys.readouterr().out
+
+
+def test_the_import_pages_from_upload_to_commit(login, clerk_zeynep, haliliye_centre):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kopru.registry.models import ImportBatch
+
+    client = login(clerk_zeynep)
+    upload = SimpleUploadedFile("list.csv", CSV.encode("utf-8"), content_type="text/csv")
+    response = client.post(
+        "/registry/imports/new/",
+        {
+            "file": upload,
+            "location": haliliye_centre.pk,
+            "population_group": "temporary_protection",
+        },
+    )
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == f"/registry/imports/{batch.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "4 rows" in page and "2 with errors" in page
+    # Rows with errors arrive ticked to skip; importing the rest works.
+    client.post(f"/registry/imports/{batch.pk}/", {"commit": "1", "skip": ["4", "5"]})
+    assert Person.objects.count() == 2
+    batch.refresh_from_db()
+    assert batch.imported == 2 and bytes(batch.data) == b""  # the file is not kept
+    assert client.get(f"/registry/imports/{batch.pk}/").status_code == 404
+
+
+def test_an_upload_that_is_not_a_table_is_refused(login, clerk_zeynep, haliliye_centre):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(clerk_zeynep)
+    bad = SimpleUploadedFile("list.xlsx", b"not a workbook")
+    response = client.post(
+        "/registry/imports/new/",
+        {"file": bad, "location": haliliye_centre.pk, "population_group": "other"},
+    )
+    assert response.status_code == 200 and "not a readable XLSX" in response.content.decode()
