@@ -120,11 +120,16 @@ def suggest_mapping(headers):
 class RowResult:
     number: int  # row number in the file, counting the header as 1
     their_id: str
+    display: str = ""  # the name as the file has it
     person: object = None
     documents: list = field(default_factory=list)
     phones: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     matches: list = field(default_factory=list)  # (person, probability)
+
+    @property
+    def likely_registered(self):
+        return bool(self.matches) and self.matches[0][1] >= 0.9
 
 
 def _draft(actor, mission, values, defaults):
@@ -175,7 +180,11 @@ def preview(actor, mission, rows, mapping, defaults):
     results, seen_docs = [], {}
     for n, row in enumerate(rows, start=2):
         values = {target: row[i] for i, target in mapping.items() if i < len(row)}
-        result = RowResult(number=n, their_id=values.get("id", ""))
+        result = RowResult(
+            number=n,
+            their_id=values.get("id", ""),
+            display=" ".join(filter(None, [values.get("given_name"), values.get("family_name")])),
+        )
         person, documents, phones, bad_date = _draft(actor, mission, values, defaults)
         try:
             if bad_date:

@@ -61,6 +61,7 @@ def test_the_preview_shows_row_errors_and_people_already_registered(
     by_row = {r.number: r for r in results}
     assert by_row[2].errors == [] and by_row[2].their_id == "17"
     assert by_row[2].matches and by_row[2].matches[0][0] == existing
+    assert by_row[4].display == "Yusuf Haddad"  # shown even when the row is wrong
     assert by_row[3].errors == []
     assert any("31.02.2015" in e for e in by_row[4].errors)  # no 31 February
     assert any("Phone" in e for e in by_row[5].errors)
