@@ -20,6 +20,9 @@ from pathlib import Path
 from stdnum.tr import tckimlik
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from kopru.registry.dedup import TEMPLATE  # noqa: E402  (no Django needed)
+
 POOLS = json.loads((ROOT / "kopru/registry/data/name_pools.json").read_text())["pools"]
 MIX = [
     ("SYR", 40),
@@ -36,19 +39,7 @@ for line in (ROOT / "kopru/registry/data/name_groups.csv").read_text().splitline
     if line and not line.startswith("#"):
         GROUPS.append([n.strip() for n in line.split(",") if n.strip()])
 FOLD = str.maketrans("çğıöşüÇĞİÖŞÜ", "cgiosuCGIOSU")
-HEADER = [
-    "id",
-    "given_name",
-    "family_name",
-    "father_name",
-    "mother_name",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "phone",
-    "document_number",
-    "truth",
-]
+HEADER = [*TEMPLATE, "truth"]
 
 
 def split(entry):

@@ -141,6 +141,10 @@ PROJECTS = [
 ]
 
 
+# Apps add their own demo data here (their hooks module), run in order after the core's.
+LOADERS = []
+
+
 @transaction.atomic
 def load_demo():
     load_reference()
@@ -229,4 +233,6 @@ def load_demo():
             provinces=list(Location.objects.filter(pcode__in=provinces)),
             targets=targets,
         )
+    for loader in LOADERS:
+        loader()
     return users

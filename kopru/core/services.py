@@ -5,6 +5,7 @@ import hashlib
 import secrets
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -158,6 +159,22 @@ def is_locked_out(user) -> bool:
     return AccessAttempt.objects.filter(
         username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()
+
+
+def update_profile(actor, user: User, *, request=None):
+    """A user's own name, contacts and language (the form has set them on `user`)."""
+    if user.pk != actor.pk:
+        raise PermissionDenied(_("You can only change your own profile."))
+    if user.language and user.language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of Kopru's languages.")})
+    user.full_clean(exclude=["password"])
+    fields = ["first_name", "last_name", "email", "phone", "language"]
+    with transaction.atomic():
+        user.save(update_fields=fields)
+        audit.record(
+            actor, AuditEvent.Action.CHANGE, user, request=request, details={"fields": fields}
+        )
+    return user
 
 
 def change_password(actor, *, old_password, new_password, request=None):

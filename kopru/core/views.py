@@ -149,7 +149,11 @@ def profile(request):
         initial={"language": request.user.language or translation.get_language()},
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.update_profile(request.user, form.save(commit=False), request=request)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return render(request, "core/profile.html", {"form": form, "devices": []})
         request.session["kopru_language"] = request.user.language
         translation.activate(request.user.language)
         messages.success(request, _("Your profile is saved."))

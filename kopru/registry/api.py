@@ -42,16 +42,7 @@ def _out(person, user):
             )
         },
         "vulnerabilities": [v for v in person.vulnerabilities if v in visible],
-        "documents": [
-            {
-                "kind": d.kind,
-                "number": d.number,
-                "issuing_country": d.issuing_country,
-                "issued_on": d.issued_on,
-                "expires_on": d.expires_on,
-            }
-            for d in person.documents.all()
-        ],
+        "documents": [d.as_dict() for d in person.documents.all()],
         "phones": [p.e164 for p in person.phones.all()],
     }
 

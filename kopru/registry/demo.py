@@ -102,3 +102,35 @@ def load_demo_people(n=300, seed=2026):
             **wg,
         )
         services.register_person(registrar_of[site], person, documents=documents, phones=phones)
+    add_demo_duplicates(mission, registrar_of, rng)
+
+
+def add_demo_duplicates(mission, registrar_of, rng, n=8):
+    """A few people registered a second time, as happens: another spelling, or given and
+    family names swapped. The duplicate search (the worker runs it) queues them for review."""
+    originals = list(
+        Person.objects.filter(mission=mission, location__in=list(registrar_of))
+        .exclude(father_name="")
+        .order_by("pk")
+    )
+    for original in rng.sample(originals, n):
+        # Half come back with another spelling, half with given and family names swapped.
+        swapped = rng.random() < 0.5
+        given = original.given_name.replace("mm", "m").replace("ou", "u").upper()
+        family = original.family_name.replace("Al-", "El").replace("-", " ")
+        again = services.new_person(
+            mission,
+            given_name=original.family_name if swapped else given,
+            family_name=original.given_name if swapped else family,
+            father_name=original.father_name,
+            sex=original.sex,
+            birth_date=original.birth_date,
+            birth_date_precision=original.birth_date_precision,
+            nationality=original.nationality,
+            population_group=original.population_group,
+            location=original.location,
+        )
+        services.register_person(registrar_of[original.location], again)
+    admin = User.objects.filter(username="admin").first()
+    if admin is not None:
+        services.request_duplicate_search(admin, mission)

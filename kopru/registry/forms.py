@@ -1,8 +1,6 @@
-import re
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,22 +8,16 @@ from kopru.core import access
 from kopru.core.forms import BootstrapMixin
 from kopru.core.models import Location
 
-from . import choices
-from .models import WG_DOMAINS, DatePrecision, IdentityDocument, Person
+from . import choices, validation
+from .models import DatePrecision, IdentityDocument, Person
+from .services import PERSON_FIELDS
 
 
 class PartialDateField(forms.Field):
-    """A date of birth as people give it: 04.05.1992, 05.1992 or just 1992 (also ISO).
-
-    Cleans to (date, precision implied by what was typed)."""
+    """A date of birth as people give it (validation.read_date): cleans to (date, precision
+    implied by what was typed)."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"})
-    FORMATS = [
-        (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"), "dmy", DatePrecision.EXACT),
-        (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd", DatePrecision.EXACT),
-        (re.compile(r"^(\d{1,2})[./-](\d{4})$"), "my", DatePrecision.MONTH),
-        (re.compile(r"^(\d{4})$"), "y", DatePrecision.YEAR),
-    ]
 
     def prepare_value(self, value):
         if isinstance(value, date):
@@ -33,26 +25,7 @@ class PartialDateField(forms.Field):
         return value
 
     def to_python(self, value):
-        from kopru.registry.references import ARABIC_INDIC
-
-        text = (value or "").strip().translate(ARABIC_INDIC)
-        if not text:
-            return None
-        for pattern, order, precision in self.FORMATS:
-            m = pattern.match(text)
-            if not m:
-                continue
-            parts = dict(zip(order, map(int, m.groups()), strict=True))
-            try:
-                return date(parts["y"], parts.get("m", 1), parts.get("d", 1)), precision
-            except ValueError:
-                break
-        raise ValidationError(
-            _(
-                "Write the date as day.month.year (04.05.1992), "
-                "month.year (05.1992) or the year alone (1992)."
-            )
-        )
+        return validation.read_date(value)
 
 
 class PersonForm(BootstrapMixin, forms.ModelForm):
@@ -73,30 +46,7 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "given_name",
-            "family_name",
-            "father_name",
-            "mother_name",
-            "given_name_original",
-            "family_name_original",
-            "father_name_original",
-            "mother_name_original",
-            "sex",
-            "birth_date",
-            "birth_date_precision",
-            "nationality",
-            "birth_country",
-            "birth_place",
-            "languages",
-            "interpreter_language",
-            "population_group",
-            "location",
-            "neighbourhood",
-            "address",
-            *WG_DOMAINS,
-            "vulnerabilities",
-        ]
+        fields = PERSON_FIELDS
         widgets = {
             "given_name": forms.TextInput(attrs={"autofocus": True}),
             **{

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core import access, navigation, search
+from kopru.core import access, demo, navigation, search
 
 navigation.ITEMS.insert(1, navigation.NavItem(_("People"), "registry:person_list"))
 navigation.ITEMS.insert(2, navigation.NavItem(_("Duplicates"), "registry:duplicate_queue"))
@@ -21,3 +21,12 @@ def _people(user, mission, query):
 
 # People first: they are what the search box is for.
 search.PROVIDERS.insert(0, (_("People"), _people))
+
+
+def _demo_people():
+    from .demo import load_demo_people
+
+    load_demo_people()
+
+
+demo.LOADERS.append(_demo_people)

@@ -18,7 +18,7 @@ from kopru.core import audit
 from kopru.core.models import AuditEvent
 from kopru.core.text import fold
 
-from . import services
+from . import services, validation
 from .dedup.files import parse_date
 from .dedup.online import check
 
@@ -57,16 +57,6 @@ LABELS = {
     "nationality": gettext_lazy("Nationality"),
     "phone": gettext_lazy("Phone"),
     "document_number": gettext_lazy("Identity document number"),
-}
-SEX = {
-    "f": "female",
-    "female": "female",
-    "k": "female",
-    "kadin": "female",
-    "m": "male",
-    "male": "male",
-    "e": "male",
-    "erkek": "male",
 }
 MAX_ROWS = 20000
 
@@ -142,7 +132,7 @@ def _draft(actor, mission, values, defaults):
         mother_name=values.get("mother_name", ""),
         given_name_original=values.get("given_name_original", ""),
         family_name_original=values.get("family_name_original", ""),
-        sex=SEX.get(fold(values.get("sex", "")), defaults.get("sex", "")),
+        sex=validation.read_sex(values.get("sex")) or defaults.get("sex", ""),
         birth_date=born,
         birth_date_precision=precision,
         nationality=values.get("nationality", "") or defaults.get("nationality", ""),
@@ -258,4 +248,63 @@ def commit(actor, mission, rows, mapping, defaults, *, skip=(), request=None):
             request=request,
             details={"rows": len(rows), "skipped": sorted(skip)},
         )
+    return created
+
+
+# --- A staged upload (the Import pages) -----------------------------------------------------
+
+
+def stage(actor, mission, *, filename, data, location, population_group, request=None):
+    """Keep an uploaded list until its mapping is checked and it is committed."""
+    from kopru.core import access
+
+    from .models import ImportBatch, PopulationGroup
+
+    access.require(actor, "registry.register")
+    if not access.in_mission(actor, mission) or not access.can_see_location(actor, location):
+        raise PermissionDenied(_("This place is outside your teams' locations."))
+    if population_group not in PopulationGroup.values:
+        raise ValidationError({"population_group": _("Choose a population group.")})
+    read_table(data, filename)  # refuse what cannot be read before keeping it
+    batch = ImportBatch.objects.create(
+        mission=mission,
+        uploaded_by=actor,
+        filename=filename[:200],
+        data=data,
+        location=location,
+        population_group=population_group,
+    )
+    audit.record(actor, AuditEvent.Action.CREATE, batch, request=request, mission=mission)
+    return batch
+
+
+def set_mapping(actor, batch, mapping):
+    """{column index: Kopru field}; unknown fields are dropped."""
+    batch.mapping = {str(i): f for i, f in mapping.items() if f in FIELDS}
+    batch.save(update_fields=["mapping"])
+    return batch
+
+
+def mapping_of(batch, headers):
+    if batch.mapping:
+        return {int(k): v for k, v in batch.mapping.items()}
+    return suggest_mapping(headers)
+
+
+def commit_batch(actor, batch, *, skip=(), request=None):
+    """Import a staged list (all rows not skipped, or none) and drop the file it came in."""
+    headers, rows = read_table(bytes(batch.data), batch.filename)
+    defaults = {"location": batch.location, "population_group": batch.population_group}
+    with transaction.atomic():
+        created = commit(
+            actor,
+            batch.mission,
+            rows,
+            mapping_of(batch, headers),
+            defaults,
+            skip=skip,
+            request=request,
+        )
+        batch.imported, batch.data = len(created), b""
+        batch.save(update_fields=["imported", "data"])
     return created

@@ -179,6 +179,16 @@ class IdentityDocument(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
+    def as_dict(self):
+        """As the services, forms and API take a document."""
+        return {
+            "kind": self.kind,
+            "number": self.number,
+            "issuing_country": self.issuing_country,
+            "issued_on": self.issued_on,
+            "expires_on": self.expires_on,
+        }
+
 
 class Phone(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")

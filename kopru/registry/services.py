@@ -233,16 +233,7 @@ def update_person(actor, person: Person, *, documents=None, phones=None, request
             _("This record was merged; edit %(reference)s instead.")
             % {"reference": person.merged_into.reference}
         )
-    current_docs = [
-        {
-            "kind": d.kind,
-            "number": d.number,
-            "issuing_country": d.issuing_country,
-            "issued_on": d.issued_on,
-            "expires_on": d.expires_on,
-        }
-        for d in person.documents.all()
-    ]
+    current_docs = [d.as_dict() for d in person.documents.all()]
     current_phones = [{"number": p.e164, "label": p.label} for p in person.phones.all()]
     clean_docs, clean_phones = _clean(
         person,

@@ -9,7 +9,22 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.tr import tckimlik
 
+from kopru.core.text import fold
+
 from .models import DatePrecision, IdentityDocument
+from .references import ARABIC_INDIC
+
+# Dates as people and lists give them; ISO may carry a time (XLSX cells arrive that way).
+DATE_FORMATS = [
+    (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"), ("d", "m", "y"), DatePrecision.EXACT),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d"), DatePrecision.EXACT),
+    (re.compile(r"^(\d{1,2})[./-](\d{4})$"), ("m", "y"), DatePrecision.MONTH),
+    (re.compile(r"^(\d{4})$"), ("y",), DatePrecision.YEAR),
+]
+SEX_WORDS = {
+    "female": {"f", "female", "woman", "k", "kadın", "أنثى", "انثى", "زن", "ж", "жен", "женский"},
+    "male": {"m", "male", "man", "e", "erkek", "ذكر", "مرد", "м", "муж", "мужской"},
+}
 
 
 def normalise_document(kind: str, number: str) -> str:
@@ -85,3 +100,34 @@ def birth_date(value, precision):
 def disability(answers: dict) -> bool:
     """Washington Group cut-off: at least one domain 'a lot of difficulty' or worse."""
     return any((v or 0) >= 3 for v in answers.values())
+
+
+def read_date(text):
+    """(date, precision implied by what was typed) from 04.05.1992, 05.1992, 1992 or ISO;
+    None when empty. Partial dates fall on their first day."""
+    text = (text or "").strip().translate(ARABIC_INDIC)
+    if not text:
+        return None
+    for pattern, order, precision in DATE_FORMATS:
+        m = pattern.match(text)
+        if m:
+            parts = dict(zip(order, map(int, m.groups()), strict=True))
+            try:
+                return date(parts["y"], parts.get("m", 1), parts.get("d", 1)), precision
+            except ValueError:
+                break
+    raise ValidationError(
+        _(
+            "Write the date as day.month.year (04.05.1992), month.year (05.1992) or the year "
+            "alone (1992)."
+        )
+    )
+
+
+def read_sex(text):
+    """'female', 'male' or '' from the ways lists write it (Turkish, Arabic, Russian too)."""
+    word = fold(text or "")
+    return next((sex for sex, words in _FOLDED_SEX_WORDS.items() if word in words), "")
+
+
+_FOLDED_SEX_WORDS = {sex: {fold(w) for w in words} for sex, words in SEX_WORDS.items()}

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kopru.core import access, audit, exports
@@ -89,19 +89,7 @@ def _person_form(request, person, *, is_new):
     form = PersonForm(
         request.POST or None, instance=person, user=request.user, mission=request.mission
     )
-    initial_docs = (
-        []
-        if is_new
-        else [
-            {
-                "kind": d.kind,
-                "number": d.number,
-                "issued_on": d.issued_on,
-                "expires_on": d.expires_on,
-            }
-            for d in person.documents.all()
-        ]
-    )
+    initial_docs = [] if is_new else [d.as_dict() for d in person.documents.all()]
     initial_phones = (
         [] if is_new else [{"number": p.e164, "label": p.label} for p in person.phones.all()]
     )
@@ -303,7 +291,10 @@ def household_detail(request, pk):
     if request.method == "POST" and request.POST.get("new_head"):
         if not access.has(request.user, "registry.register"):
             raise PermissionDenied
-        member = household.current.filter(person_id=request.POST["new_head"]).first()
+        new_head = request.POST["new_head"]
+        member = (
+            household.current.filter(person_id=new_head).first() if new_head.isdigit() else None
+        )
         try:
             if member is None:
                 raise ValidationError(_("Only a current member can become the head."))
@@ -452,15 +443,42 @@ def consent_record(request, pk):
 
 
 FIELD_LABELS = {
-    "given_name": _lazy("Given name"),
-    "family_name": _lazy("Family name"),
-    "father_name": _lazy("Father's given name"),
-    "birth_date": _lazy("Date of birth"),
-    "sex": _lazy("Sex"),
-    "nationality": _lazy("Nationality"),
-    "documents": _lazy("Identity documents"),
-    "phones": _lazy("Phones"),
+    "given_name": gettext_lazy("Given name"),
+    "family_name": gettext_lazy("Family name"),
+    "father_name": gettext_lazy("Father's given name"),
+    "birth_date": gettext_lazy("Date of birth"),
+    "sex": gettext_lazy("Sex"),
+    "nationality": gettext_lazy("Nationality"),
+    "documents": gettext_lazy("Identity documents"),
+    "phones": gettext_lazy("Phones"),
 }
+
+
+LEVELS = {
+    "exact": gettext_lazy("identical"),
+    "same": gettext_lazy("same name, other spelling"),
+    "close": gettext_lazy("close spelling"),
+    "near": gettext_lazy("similar"),
+    "differ": gettext_lazy("different"),
+    "missing": gettext_lazy("missing on one side"),
+    "swapped": gettext_lazy("same date, day and month swapped"),
+    "year": gettext_lazy("same year"),
+}
+
+
+NAME_FIELDS = {"given_name", "family_name", "father_name"}
+
+
+def level_label(field, level):
+    """How a field compared, in words: "swapped-same" is a name written in the other field."""
+    if field not in NAME_FIELDS and level == "same":
+        return LEVELS["exact"]  # a sex, nationality, document or phone is simply the same
+    prefix, _sep, rest = level.partition("-")
+    if prefix == "swapped" and rest:
+        return _("given and family names swapped: %(how)s") % {"how": LEVELS.get(rest, rest)}
+    if prefix == "father" and rest:
+        return _("father's name written as family name: %(how)s") % {"how": LEVELS.get(rest, rest)}
+    return LEVELS.get(level, level)
 
 
 @require_POST
@@ -468,28 +486,28 @@ def person_matches(request):
     """Possible existing records for the registration being typed (htmx, POST so that names
     and numbers stay out of URLs and logs)."""
     from .dedup.online import check
-    from .forms import PartialDateField
 
     post = request.POST
     try:
-        parsed = PartialDateField().clean(post.get("birth_date", ""))
+        birth_date, implied = validation.read_date(post.get("birth_date")) or (None, "exact")
     except ValidationError:
-        parsed = None
-    birth_date, implied = parsed if parsed else (None, "exact")
+        birth_date, implied = None, "exact"
     precision = post.get("birth_date_precision") or "exact"
     if implied != "exact" and precision == "exact":
         precision = implied
-    documents = []
-    for i in range(int(post.get("doc-TOTAL_FORMS", 0) or 0)):
-        kind, number = post.get(f"doc-{i}-kind", ""), post.get(f"doc-{i}-number", "")
-        if kind and number:
+    # The registration form's own formsets read what is typed so far; a half-typed or broken
+    # row is simply not used for matching.
+    docs = DocumentFormSet(post, prefix="doc")
+    phone_forms = PhoneFormSet(post, prefix="phone")
+    documents, phones = [], []
+    for d in docs.cleaned_data if docs.is_valid() else []:
+        if d.get("kind") and d.get("number"):
             with contextlib.suppress(ValidationError):
-                documents.append((kind, validation.normalise_document(kind, number)))
-    phones = []
-    for i in range(int(post.get("phone-TOTAL_FORMS", 0) or 0)):
-        if number := post.get(f"phone-{i}-number", ""):
+                documents.append((d["kind"], validation.normalise_document(d["kind"], d["number"])))
+    for ph in phone_forms.cleaned_data if phone_forms.is_valid() else []:
+        if ph.get("number"):
             with contextlib.suppress(ValidationError):
-                phones.append(validation.normalise_phone(number))
+                phones.append(validation.normalise_phone(ph["number"]))
     draft = {
         f: post.get(f, "")
         for f in (
@@ -577,23 +595,37 @@ def duplicate_review(request, pk):
                 % {"reference": merged.survivor.reference},
             )
         return redirect("registry:duplicate_queue")
-    rows = []
-    for label, field in [
-        (_("Given name"), "given_name"),
-        (_("Family name"), "family_name"),
-        (_("Father's given name"), "father_name"),
-        (_("Date of birth"), "birth_date"),
-        (_("Sex"), "sex"),
-        (_("Nationality"), "nationality"),
-    ]:
-        rows.append((label, getattr(candidate.person_a, field), getattr(candidate.person_b, field)))
+    a, b = candidate.person_a, candidate.person_b
+
+    def shown(p):
+        born = p.birth_date.strftime("%d.%m.%Y") if p.birth_date else ""
+        return [
+            " ".join(filter(None, [p.given_name, p.given_name_original])),
+            " ".join(filter(None, [p.family_name, p.family_name_original])),
+            " ".join(filter(None, [p.father_name, p.father_name_original])),
+            f"{born} ({p.get_birth_date_precision_display()})" if born else "",
+            p.get_sex_display(),
+            choices.country_name(p.nationality),
+        ]
+
+    labels = [
+        _("Given name"),
+        _("Family name"),
+        _("Father's given name"),
+        _("Date of birth"),
+        _("Sex"),
+        _("Nationality"),
+    ]
     return render(
         request,
         "registry/duplicate_review.html",
         {
             "c": candidate,
-            "rows": rows,
-            "parts": [(FIELD_LABELS.get(f, f), level, w) for f, level, w in candidate.parts],
+            "rows": list(zip(labels, shown(a), shown(b), strict=True)),
+            "parts": [
+                (FIELD_LABELS.get(f, f), level_label(f, level), w)
+                for f, level, w in candidate.parts
+            ],
         },
     )
 
@@ -622,27 +654,28 @@ def merge_undo(request, pk):
 
 def import_upload(request):
     from .forms import ImportUploadForm
-    from .models import ImportBatch
 
     form = ImportUploadForm(
         request.POST or None, request.FILES or None, user=request.user, mission=request.mission
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
-            imports.read_table(data, upload.name)
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            batch = ImportBatch.objects.create(
-                mission=request.mission,
-                uploaded_by=request.user,
-                filename=upload.name[:200],
-                data=data,
+            batch = imports.stage(
+                request.user,
+                request.mission,
+                filename=upload.name,
+                data=upload.read(),
                 location=form.cleaned_data["location"],
                 population_group=form.cleaned_data["population_group"],
+                request=request,
             )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                apply_errors(form, exc)
+            else:
+                form.add_error("file", exc)
+        else:
             return redirect("registry:import_detail", pk=batch.pk)
     return render(request, "registry/import_upload.html", {"form": form})
 
@@ -655,31 +688,20 @@ def import_detail(request, pk):
     )
     headers, rows = imports.read_table(bytes(batch.data), batch.filename)
     if request.method == "POST" and "mapping" in request.POST:
-        batch.mapping = {
-            str(i): request.POST.get(f"col-{i}")
-            for i in range(len(headers))
-            if request.POST.get(f"col-{i}") in imports.FIELDS
-        }
-        batch.save(update_fields=["mapping"])
+        imports.set_mapping(
+            request.user, batch, {i: request.POST.get(f"col-{i}") for i in range(len(headers))}
+        )
         return redirect("registry:import_detail", pk=batch.pk)
-    mapping = (
-        {int(k): v for k, v in batch.mapping.items()}
-        if batch.mapping
-        else imports.suggest_mapping(headers)
-    )
+    mapping = imports.mapping_of(batch, headers)
     defaults = {"location": batch.location, "population_group": batch.population_group}
     if request.method == "POST" and "commit" in request.POST:
         skip = {int(n) for n in request.POST.getlist("skip") if n.isdigit()}
         try:
-            created = imports.commit(
-                request.user, request.mission, rows, mapping, defaults, skip=skip, request=request
-            )
+            created = imports.commit_batch(request.user, batch, skip=skip, request=request)
         except ValidationError as exc:
             for msg in exc.messages[:10]:
                 messages.error(request, msg)
         else:
-            batch.imported, batch.data = len(created), b""
-            batch.save(update_fields=["imported", "data"])
             messages.success(request, _("%(n)s people imported.") % {"n": len(created)})
             return redirect("registry:person_list")
     results = imports.preview(request.user, request.mission, rows, mapping, defaults)

@@ -169,3 +169,18 @@ def test_an_administrator_resets_a_lost_authenticator(login, admin_selin, dr_ays
     admin.logout()
     client.post("/login/", {"username": "dr_ayse", "password": PASSWORD})
     assert "/login/two-step/" in client.get("/")["Location"]  # enrols a new phone
+
+
+def test_a_profile_change_is_saved_and_audited(login, clerk_zeynep):
+    from kopru.core.models import AuditEvent
+
+    client = login(clerk_zeynep)
+    response = client.post(
+        "/profile/",
+        {"first_name": "Zeynep", "last_name": "Kaya", "email": "", "phone": "", "language": "tr"},
+    )
+    assert response.status_code == 302
+    clerk_zeynep.refresh_from_db()
+    assert (clerk_zeynep.last_name, clerk_zeynep.language) == ("Kaya", "tr")
+    event = AuditEvent.objects.filter(action="change", object_id=str(clerk_zeynep.pk)).last()
+    assert event.actor == clerk_zeynep and "language" in event.details["fields"]

@@ -1,6 +1,7 @@
 """Five languages, right-to-left where needed, and complete catalogues."""
 
 import json
+import re
 from pathlib import Path
 
 import polib
@@ -72,6 +73,19 @@ def test_the_catalogue_is_current_with_the_sources():
 
         shutil.rmtree(LOCALE / "xx")
     assert wanted - known == set(), result.stderr
+
+
+def test_translation_functions_go_by_names_makemessages_reads():
+    """`gettext_lazy as _lazy` hides every string from the catalogues: only `_` may alias."""
+    alias = re.compile(
+        r"from django\.utils\.translation import[^\n]*\b(\w*gettext\w*) as (?!_\b)(\w+)"
+    )
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}: {m.group(0)}"
+        for path in (Path(settings.BASE_DIR) / "kopru").rglob("*.py")
+        for m in alias.finditer(path.read_text())
+    ]
+    assert found == []
 
 
 def test_data_file_strings_are_marked_for_translation():

@@ -68,3 +68,14 @@ def test_every_located_demo_role_has_a_team(settings):
     call_command("load_demo", verbosity=0)
     for username in ("physician", "nurse", "counsellor", "caseworker", "clerk"):
         assert User.objects.get(username=username).teams.exists(), username
+
+
+def test_the_demo_has_people_and_duplicates_waiting_for_review(settings):
+    from kopru.registry.dedup.batch import run
+    from kopru.registry.models import DedupRun, DuplicateCandidate, Person
+
+    call_command("load_demo", verbosity=0)
+    assert Person.objects.filter(mission__code="TR").count() == 308
+    # The worker runs the queued search; here the test runs it.
+    run(DedupRun.objects.get().pk)
+    assert DuplicateCandidate.objects.filter(status="open").count() >= 6

@@ -7,65 +7,23 @@ phone, document_number.
 
 import csv
 import re
-from datetime import date
 
 import phonenumbers
 import pycountry
+from django.core.exceptions import ValidationError
 
-from ..references import ARABIC_INDIC
+from .. import validation
+from . import TEMPLATE  # noqa: F401  (re-exported: the import template's columns)
 from .batch import score_pairs
 from .model import Name, Record
-
-TEMPLATE = [
-    "id",
-    "given_name",
-    "family_name",
-    "father_name",
-    "mother_name",
-    "sex",
-    "date_of_birth",
-    "nationality",
-    "phone",
-    "document_number",
-]
-SEX = {
-    "f": "female",
-    "female": "female",
-    "k": "female",
-    "kadın": "female",
-    "kadin": "female",
-    "woman": "female",
-    "m": "male",
-    "male": "male",
-    "e": "male",
-    "erkek": "male",
-    "man": "male",
-    "أنثى": "female",
-    "ذكر": "male",
-}
 
 
 def parse_date(text):
     """(date, precision) from the ways dates arrive in lists; (None, 'exact') if unreadable."""
-    text = (text or "").strip().translate(ARABIC_INDIC)
-    patterns = [
-        (
-            r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$",
-            lambda m: (int(m[3]), int(m[2]), int(m[1])),
-            "exact",
-        ),
-        (r"^(\d{4})-(\d{1,2})-(\d{1,2})", lambda m: (int(m[1]), int(m[2]), int(m[3])), "exact"),
-        (r"^(\d{1,2})[./-](\d{4})$", lambda m: (int(m[2]), int(m[1]), 1), "month"),
-        (r"^(\d{4})$", lambda m: (int(m[1]), 1, 1), "year"),
-    ]
-    for pattern, parts, precision in patterns:
-        m = re.match(pattern, text)
-        if m:
-            try:
-                return date(*parts(m)), precision
-            except ValueError:
-                return None, "exact"
-    return None, "exact"
+    try:
+        return validation.read_date(text) or (None, "exact")
+    except ValidationError:
+        return None, "exact"
 
 
 def country(text):
@@ -104,7 +62,7 @@ def record_of_row(row, key):
         father=Name.of(row.get("father_name") or ""),
         birth_date=born,
         precision=precision,
-        sex=SEX.get((row.get("sex") or "").strip().lower(), ""),
+        sex=validation.read_sex(row.get("sex")),
         nationality=country(row.get("nationality")),
         documents=frozenset({("any", document)} if document else ()),
         phones=frozenset({tel} if tel else ()),

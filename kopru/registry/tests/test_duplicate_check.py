@@ -125,17 +125,21 @@ def test_a_match_outside_my_locations_is_reported_without_its_details(
     assert results[0][0] == mehmet and results[0][3] is False
 
 
+# What a clerk types for Mehmet Elhasan's second registration.
+TYPED = {
+    "given_name": "Muhammad",
+    "family_name": "Al-Hassan",
+    "birth_date": "1990",
+    "sex": "male",
+    "nationality": "SYR",
+}
+
+
 def test_the_form_panel_and_not_the_same_remembered(login, clerk_zeynep, mehmet, haliliye_centre):
     client = login(clerk_zeynep)
     panel = client.post(
         "/registry/people/matches/",
-        {
-            "given_name": "Muhammad",
-            "family_name": "Al-Hassan",
-            "birth_date": "1990",
-            "sex": "male",
-            "nationality": "SYR",
-        },
+        TYPED,
     ).content.decode()
     assert mehmet.reference in panel and "Not the same person" in panel
     from .test_pages_and_api import form_data
@@ -180,3 +184,12 @@ def test_similar_skeletons_are_not_the_same_name():
         )[0]
         > 0.9
     )
+
+
+def test_a_tampered_form_still_gets_an_answer(login, clerk_zeynep, mehmet):
+    """A broken document or phone count (a bad client, a half-sent form) is ignored."""
+    panel = login(clerk_zeynep).post(
+        "/registry/people/matches/",
+        {**TYPED, "doc-TOTAL_FORMS": "abc", "phone-TOTAL_FORMS": "-1"},
+    )
+    assert panel.status_code == 200 and mehmet.reference in panel.content.decode()

@@ -128,3 +128,12 @@ def test_changing_the_head_keeps_the_history(clerk_zeynep, family, login):
     assert {(m.person, m.relationship) for m in ended} == {(omar, "head"), (huda, "spouse")}
     with pytest.raises(ValidationError):
         services.change_head(clerk_zeynep, home, omar, former_head_becomes="head")
+
+
+def test_a_broken_new_head_is_a_message_not_an_error_page(clerk_zeynep, family, login):
+    omar, huda, _ = family
+    home = new_household(clerk_zeynep, omar)
+    page = login(clerk_zeynep).post(home.get_absolute_url(), {"new_head": "huda"})
+    assert page.status_code == 200
+    assert "Only a current member can become the head." in page.content.decode()
+    assert home.head == omar

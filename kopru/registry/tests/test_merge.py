@@ -134,13 +134,18 @@ def test_undo_is_refused_twice_and_in_the_wrong_order(
         undo_merge(admin_selin, first)
 
 
+def search_for_duplicates(web, capture):
+    """Press "Search for duplicates" and let the worker's task run."""
+    with capture(execute=True):
+        web.post("/registry/duplicates/")
+
+
 def test_the_batch_run_queues_likely_duplicates_with_their_explanation(
     admin_selin, twins, login, django_capture_on_commit_callbacks
 ):
     mehmet, muhammad = twins
     web = login(admin_selin)
-    with django_capture_on_commit_callbacks(execute=True):
-        web.post("/registry/duplicates/")
+    search_for_duplicates(web, django_capture_on_commit_callbacks)
     candidate = DuplicateCandidate.objects.get()
     assert {candidate.person_a, candidate.person_b} == {mehmet, muhammad}
     assert candidate.score >= 0.8 and candidate.parts
@@ -156,10 +161,25 @@ def test_not_the_same_is_never_proposed_again(
     admin_selin, twins, login, django_capture_on_commit_callbacks
 ):
     web = login(admin_selin)
-    with django_capture_on_commit_callbacks(execute=True):
-        web.post("/registry/duplicates/")
+    search_for_duplicates(web, django_capture_on_commit_callbacks)
     candidate = DuplicateCandidate.objects.get()
     web.post(f"/registry/duplicates/{candidate.pk}/", {"decision": "not_same"})
-    with django_capture_on_commit_callbacks(execute=True):
-        web.post("/registry/duplicates/")
+    search_for_duplicates(web, django_capture_on_commit_callbacks)
     assert DuplicateCandidate.objects.filter(status="open").count() == 0
+
+
+def test_the_review_page_explains_the_score_in_the_readers_language(
+    admin_selin, twins, login, django_capture_on_commit_callbacks
+):
+    web = login(admin_selin)
+    search_for_duplicates(web, django_capture_on_commit_callbacks)
+    candidate = DuplicateCandidate.objects.get()
+    web.post("/i18n/setlang/", {"language": "tr"})
+    page = web.get(f"/registry/duplicates/{candidate.pk}/", HTTP_ACCEPT_LANGUAGE="tr")
+    html = page.content.decode()
+    assert page.status_code == 200
+    # Every level reads as words in Turkish, never as the matcher's tokens.
+    for token in (">same<", ">exact<", ">differ<", ">swapped-", ">father-", ">year<"):
+        assert token not in html
+    assert "Suriye" in html  # the nationality by name, in Turkish
+    assert "aynı ad, farklı yazım" in html  # Mehmet and Muhammad

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kopru.core.models import AuditEvent
 from kopru.core.tests.factories import mission
-from kopru.registry import services
+from kopru.registry import services, validation
 from kopru.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,37 @@ def test_partial_dates_are_stored_on_their_first_day(clerk_zeynep, haliliye_cent
         person(haliliye_centre, birth_date=date(1985, 7, 19), birth_date_precision="year"),
     )
     assert p.birth_date == date(1985, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("04.05.1992", (date(1992, 5, 4), "exact")),
+        ("4/5/1992", (date(1992, 5, 4), "exact")),
+        ("05.1992", (date(1992, 5, 1), "month")),
+        ("1992", (date(1992, 1, 1), "year")),
+        ("1992-05-04T00:00:00", (date(1992, 5, 4), "exact")),  # a spreadsheet's date cell
+        ("٠٤/٠٥/١٩٩٢", (date(1992, 5, 4), "exact")),  # Arabic-Indic digits
+        ("", None),
+    ],
+)
+def test_dates_are_read_the_way_people_write_them(typed, expected):
+    assert validation.read_date(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["31.02.1990", "1990/13", "yesterday"])
+def test_an_impossible_date_is_explained(typed):
+    with pytest.raises(ValidationError, match="day.month.year"):
+        validation.read_date(typed)
+
+
+@pytest.mark.parametrize(
+    "typed, sex",
+    [("Kadın", "female"), ("E", "male"), ("أنثى", "female"), ("مرد", "male"), ("мужской", "male")],
+)
+def test_sex_is_read_in_the_regions_languages(typed, sex):
+    assert validation.read_sex(typed) == sex
+    assert validation.read_sex("unknown") == ""
 
 
 def test_the_same_document_twice_is_a_duplicate_not_a_new_person(clerk_zeynep, haliliye_centre):
