@@ -1,11 +1,12 @@
 """Synthetic migrant populations with a known truth, for the deduplication benchmark.
 
-Seeded. About 40% of the records are extra registrations of someone already in the file, made
-with the errors registration really produces here: transliteration variants (another spelling
-of the same name, Turkish letters folded or not, the Arabic article added or dropped, the name
-in Arabic/Persian/Cyrillic/Ethiopic script), the father's name in the family-name field,
-given and family names swapped, typos, dates of birth estimated as 1 January or with day and
-month swapped or a year off, changed or missing phones, missing documents and fields.
+Seeded; names follow Zipf's law over the ordered pools. About 40% of the records are extra
+registrations of someone already in the file, made with the errors registration really
+produces here: transliteration variants (another spelling of the same name, Turkish letters
+folded or not, the Arabic article added or dropped, the name in Arabic/Persian/Cyrillic/
+Ethiopic script), the father's name in the family-name field, given and family names swapped,
+typos, dates of birth estimated as 1 January or with day and month swapped or a year off,
+changed or missing phones, missing documents and fields.
 
     python bench/dedup/generate.py 10000 OUT.csv [--seed 7]
 """
@@ -84,14 +85,33 @@ def typo(rng, name):
     return name[:i] + rng.choice("aeiklmnrst") + name[i + 1 :]
 
 
+def zipf(rng, names):
+    """A name drawn as names really spread: the lists run from most to least common, and the
+    k-th is about 1/k as frequent as the first."""
+    return rng.choices(names, cum_weights=_cumulative(len(names)))[0]
+
+
+_CUMULATIVE = {}
+
+
+def _cumulative(n):
+    if n not in _CUMULATIVE:
+        total, acc = 0.0, []
+        for k in range(1, n + 1):
+            total += 1 / k
+            acc.append(total)
+        _CUMULATIVE[n] = acc
+    return _CUMULATIVE[n]
+
+
 def person(rng, pid):
     nat = rng.choice([c for c, share in MIX for _ in range(share)])
     pool = POOLS[nat]
     sex = rng.choice(["female", "male"])
-    given = split(rng.choice(pool[sex]))
-    family = split(rng.choice(pool["family"]))
-    father = split(rng.choice(pool["male"]))
-    mother = split(rng.choice(pool["female"]))
+    given = split(zipf(rng, pool[sex]))
+    family = split(zipf(rng, pool["family"]))
+    father = split(zipf(rng, pool["male"]))
+    mother = split(zipf(rng, pool["female"]))
     estimated = rng.random() < 0.25
     year = rng.randint(1945, 2024)
     born = date(year, 1, 1) if estimated else date(year, rng.randint(1, 12), rng.randint(1, 28))
@@ -169,7 +189,8 @@ def record(rng, p, duplicate):
     }
 
 
-def generate(n, seed=7, duplicate_share=0.4):
+def population(n, seed=7, duplicate_share=0.4):
+    """(people, rows): the people behind a file and its n rows, shuffled, with ids."""
     rng = random.Random(seed)
     n_people = round(n * (1 - duplicate_share))
     people = [person(rng, i) for i in range(n_people)]
@@ -179,7 +200,11 @@ def generate(n, seed=7, duplicate_share=0.4):
     rng.shuffle(rows)
     for i, row in enumerate(rows):
         row["id"] = f"r{i}"
-    return rows
+    return people, rows
+
+
+def generate(n, seed=7, duplicate_share=0.4):
+    return population(n, seed, duplicate_share)[1]
 
 
 def write(rows, path):

@@ -68,7 +68,10 @@ def merge_people(actor, survivor: Person, merged: Person, *, request=None):
         added = sorted(
             set(NameKey.objects.filter(person=merged).values_list("key", flat=True)) - keys
         )
-        NameKey.objects.bulk_create([NameKey(person=survivor, key=k) for k in added])
+        year = survivor.birth_date.year if survivor.birth_date else None
+        NameKey.objects.bulk_create(
+            [NameKey(person=survivor, key=k, birth_year=year) for k in added]
+        )
         merged.merged_into = survivor
         merged.save(update_fields=["merged_into"])
         record = Merge.objects.create(

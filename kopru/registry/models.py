@@ -209,9 +209,13 @@ class NameKey(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
     key = models.CharField(max_length=60, db_index=True)
+    # The person's birth year beside each key lets the check while registering ask for
+    # "this name, born around then" in one index range, however common the name.
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="namekey_unique")]
+        indexes = [models.Index(fields=["key", "birth_year"], name="namekey_key_year")]
 
     def __str__(self):
         return self.key

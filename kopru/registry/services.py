@@ -148,14 +148,21 @@ def _check_documents_unique(person, documents):
 
 
 def _rebuild_keys(person):
+    """The person's name keys, with the spellings of records merged into it: the survivor of
+    a merge stays findable by every name it was registered under."""
     NameKey.objects.filter(person=person).delete()
+    spellings = [person, *Person.objects.filter(merged_into=person)]
     keys = names.keys(
-        person.given_name,
-        person.family_name,
-        person.given_name_original,
-        person.family_name_original,
+        *(
+            text
+            for p in spellings
+            for text in (p.given_name, p.family_name, p.given_name_original, p.family_name_original)
+        )
     )
-    NameKey.objects.bulk_create(NameKey(person=person, key=k[:60]) for k in sorted(keys))
+    year = person.birth_date.year if person.birth_date else None
+    NameKey.objects.bulk_create(
+        NameKey(person=person, key=k[:60], birth_year=year) for k in sorted(keys)
+    )
 
 
 def _ensure_scope(actor, person):

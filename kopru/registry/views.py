@@ -446,6 +446,7 @@ FIELD_LABELS = {
     "given_name": gettext_lazy("Given name"),
     "family_name": gettext_lazy("Family name"),
     "father_name": gettext_lazy("Father's given name"),
+    "mother_name": gettext_lazy("Mother's given name"),
     "birth_date": gettext_lazy("Date of birth"),
     "sex": gettext_lazy("Sex"),
     "nationality": gettext_lazy("Nationality"),
@@ -463,10 +464,11 @@ LEVELS = {
     "missing": gettext_lazy("missing on one side"),
     "swapped": gettext_lazy("same date, day and month swapped"),
     "year": gettext_lazy("same year"),
+    "year_off": gettext_lazy("same day and month, a year apart"),
 }
 
 
-NAME_FIELDS = {"given_name", "family_name", "father_name"}
+NAME_FIELDS = {"given_name", "family_name", "father_name", "mother_name"}
 
 
 def level_label(field, level):
@@ -517,6 +519,8 @@ def person_matches(request):
             "family_name_original",
             "father_name",
             "father_name_original",
+            "mother_name",
+            "mother_name_original",
             "sex",
         )
     }

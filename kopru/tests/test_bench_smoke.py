@@ -11,7 +11,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 SCRIPTS = sorted(p for p in BENCH.glob("*.py") if p.name != "__init__.py") + sorted(
-    BENCH.glob("*/run.py")
+    [*BENCH.glob("*/run.py"), *BENCH.glob("*/online.py")]
 )
 
 

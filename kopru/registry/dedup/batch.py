@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import DedupRun, DuplicateCandidate, DuplicateDecision, Person
-from .model import compare, record_of_person
+from .model import Frequencies, compare, record_of_person
 
 THRESHOLD = 0.8  # clustering a file without a person looking
 REVIEW_THRESHOLD = 0.5  # a reviewer decides, so weaker evidence is worth their look
@@ -21,14 +21,20 @@ MAX_BLOCK = 300
 
 
 def blocking_keys(record):
-    year = record.birth_date.year if record.birth_date else None
+    """Keys that ignore which name went in which field (given and family names written the
+    other way round, the father's name as the family name still meet): a pair of names, the
+    pair with the birth year when the pair alone is too common, one name with the whole date
+    of birth, a document, a phone."""
+    born = record.birth_date
     given = record.given.skeletons | {f"g:{g}" for g in record.given.groups}
     family = (
         record.family.skeletons | record.father.skeletons | {f"g:{g}" for g in record.family.groups}
     )
-    keys = {f"gf:{g}|{f}" for g in given for f in family}
-    if year:
-        keys |= {f"gy:{g}|{year}" for g in given} | {f"fy:{f}|{year}" for f in family}
+    pairs = {"|".join(sorted((g, f))) for g in given for f in family}
+    keys = {f"n2:{p}" for p in pairs}
+    if born:
+        keys |= {f"n2y:{p}|{born.year}" for p in pairs}
+        keys |= {f"nd:{n}|{born.isoformat()}" for n in given | family}
     keys |= {f"d:{kind}:{n}" for kind, n in record.documents}
     keys |= {f"p:{p}" for p in record.phones}
     return keys
@@ -49,13 +55,14 @@ def candidate_pairs(records):
 def score_pairs(records, threshold=THRESHOLD, skip=frozenset()):
     """[(key a, key b, probability, parts)] above the threshold, a < b."""
     found, compared = [], 0
+    freq = Frequencies(records)
     for i, j in candidate_pairs(records):
         a, b = records[i], records[j]
         pair = (min(a.key, b.key), max(a.key, b.key))
         if pair in skip:
             continue
         compared += 1
-        p, parts = compare(a, b)
+        p, parts = compare(a, b, freq)
         if p >= threshold:
             found.append((*pair, p, parts))
     return found, compared

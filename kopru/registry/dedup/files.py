@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from .. import validation
 from . import TEMPLATE  # noqa: F401  (re-exported: the import template's columns)
 from .batch import score_pairs
-from .model import Name, Record
+from .model import Frequencies, Name, Record, compare
 
 
 def parse_date(text):
@@ -60,6 +60,7 @@ def record_of_row(row, key):
         given=Name.of(row.get("given_name") or ""),
         family=Name.of(row.get("family_name") or ""),
         father=Name.of(row.get("father_name") or ""),
+        mother=Name.of(row.get("mother_name") or ""),
         birth_date=born,
         precision=precision,
         sex=validation.read_sex(row.get("sex")),
@@ -74,10 +75,18 @@ def read_rows(path):
         return list(csv.DictReader(f))
 
 
+CANNOT_LINK = 0.05
+
+
 def clusters(records, threshold):
-    """Union-find over the pairs above the threshold: {record index: cluster representative}."""
+    """Clusters of the same person: the strongest pairs first, and two clusters join only if
+    no record of one is clearly someone else than a record of the other. A single linking
+    error then cannot chain two families into one cluster. {record index: representative}."""
     found, _compared = score_pairs(records, threshold=threshold)
+    found.sort(key=lambda pair: -pair[2])
+    freq = Frequencies(records)
     parent = list(range(len(records)))
+    members = {}
 
     def root(i):
         while parent[i] != i:
@@ -87,6 +96,15 @@ def clusters(records, threshold):
 
     for a, b, _p, _parts in found:
         ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            continue
+        left, right = members.get(ra, [ra]), members.get(rb, [rb])
+        if len(left) * len(right) > 1 and any(
+            compare(records[x], records[y], freq)[0] < CANNOT_LINK for x in left for y in right
+        ):
+            continue
+        keep, gone = min(ra, rb), max(ra, rb)
+        parent[gone] = keep
+        members[keep] = left + right
+        members.pop(gone, None)
     return [root(i) for i in range(len(records))], len(found)

@@ -9,6 +9,7 @@ a probability.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,8 +31,12 @@ WEIGHTS = {
     "father_same": 2.5,
     "father_close": 1.0,
     "father_differ": -3.0,
+    "mother_same": 2.0,
+    "mother_close": 0.8,
+    "mother_differ": -2.5,
     "dob_exact": 8.0,
     "dob_swapped": 5.0,
+    "dob_year_off": 4.5,  # same day and month, a year off: a typing slip, rare by chance
     "dob_year_estimated": 2.5,
     "dob_year": -1.0,
     "dob_near_estimated": -0.5,
@@ -54,14 +59,18 @@ class Name:
     tokens: list[str]
     skeletons: set[str]
     groups: set[str]
+    ids: set[str] = field(default_factory=set)  # each word's group, else its skeleton
 
     @classmethod
     def of(cls, *texts):
         tokens = [t for text in texts for t in names.tokens(text)]
+        skeletons = {t: names.skeleton(t) for t in tokens}
+        groups = {t: g for t in tokens if (g := names.group(t))}
         return cls(
             tokens,
-            {names.skeleton(t) for t in tokens},
-            {g for t in tokens if (g := names.group(t))},
+            set(skeletons.values()),
+            set(groups.values()),
+            {groups.get(t) or skeletons[t] for t in tokens},
         )
 
     def __bool__(self):
@@ -74,12 +83,38 @@ class Record:
     given: Name = field(default_factory=lambda: Name([], set(), set()))
     family: Name = field(default_factory=lambda: Name([], set(), set()))
     father: Name = field(default_factory=lambda: Name([], set(), set()))
+    mother: Name = field(default_factory=lambda: Name([], set(), set()))
     birth_date: date | None = None
     precision: str = "exact"
     sex: str = ""
     nationality: str = ""
     documents: frozenset = frozenset()  # (kind, normalised number)
     phones: frozenset = frozenset()
+
+
+class Frequencies:
+    """How common each name is among the records compared. Agreeing on a rare name says more
+    than agreeing on Muhammad (Fellegi-Sunter with term frequencies): the weight moves by
+    ln(average chance agreement / this name's frequency), within bounds."""
+
+    BOUNDS = (-3.0, 4.0)
+
+    def __init__(self, records):
+        counts = Counter()
+        for r in records:
+            for name in (r.given, r.family, r.father, r.mother):
+                counts.update(name.ids)
+        total = sum(counts.values()) or 1
+        self.share = {k: n / total for k, n in counts.items()}
+        self.chance = sum(f * f for f in self.share.values()) or 1.0
+
+    def adjust(self, a: Name, b: Name):
+        shared = a.ids & b.ids
+        if not shared:
+            return 0.0
+        rarest = min(self.share.get(k, 1.0) for k in shared)
+        low, high = self.BOUNDS
+        return max(low, min(high, math.log(self.chance / rarest)))
 
 
 def record_of_person(person, documents=None, phones=None):
@@ -94,6 +129,7 @@ def record_of_person(person, documents=None, phones=None):
         given=Name.of(person.given_name, person.given_name_original),
         family=Name.of(person.family_name, person.family_name_original),
         father=Name.of(person.father_name, person.father_name_original),
+        mother=Name.of(person.mother_name, person.mother_name_original),
         birth_date=person.birth_date,
         precision=person.birth_date_precision,
         sex=person.sex,
@@ -108,13 +144,14 @@ def _vowel_poor(text):
     return bool(letters) and sum(ch in "aeiou" for ch in letters) / len(letters) <= 0.25
 
 
-def _name(a: Name, b: Name):
+def _name(a: Name, b: Name, freq=None):
     """(level, weight) for two names of one kind."""
     if not a or not b:
         return "missing", 0.0
     fa, fb = " ".join(a.tokens), " ".join(b.tokens)
+    tf = freq.adjust(a, b) if freq else 0.0
     if fa == fb:
-        return "exact", WEIGHTS["name_exact"]
+        return "exact", WEIGHTS["name_exact"] + tf
     sim = JaroWinkler.similarity(fa, fb)
     shared = a.skeletons & b.skeletons
     # A shared skeleton alone over-merges (Mahmoud and Muhammad are both "mhmt"): it counts
@@ -125,7 +162,7 @@ def _name(a: Name, b: Name):
         and len(max(shared, key=len)) >= 3
         and (sim >= 0.80 or _vowel_poor(fa) or _vowel_poor(fb))
     ):
-        return "same", WEIGHTS["name_same"]
+        return "same", WEIGHTS["name_same"] + tf
     if sim >= 0.92:
         return "close", WEIGHTS["name_close"]
     if sim >= 0.82 or (a.skeletons & b.skeletons):
@@ -147,6 +184,8 @@ def _dob(a: Record, b: Record):
         return "exact", WEIGHTS["dob_year_estimated"] if rough else WEIGHTS["dob_exact"]
     if x.year == y.year and x.month == y.day and x.day == y.month:
         return "swapped", WEIGHTS["dob_swapped"]
+    if not rough and (x.month, x.day) == (y.month, y.day) and abs(x.year - y.year) == 1:
+        return "year_off", WEIGHTS["dob_year_off"]
     if x.year == y.year:
         return ("year", WEIGHTS["dob_year_estimated"] if rough else WEIGHTS["dob_year"])
     if rough and abs(x.year - y.year) <= 2:
@@ -154,13 +193,14 @@ def _dob(a: Record, b: Record):
     return "differ", WEIGHTS["dob_differ"]
 
 
-def compare(a: Record, b: Record):
-    """(match probability, [(field, level, weight)]) for two records."""
+def compare(a: Record, b: Record, freq: Frequencies | None = None):
+    """(match probability, [(field, level, weight)]) for two records; `freq`, when given,
+    weighs agreement on each name by how common it is."""
     parts = []
-    given = _name(a.given, b.given)
-    family = _name(a.family, b.family)
+    given = _name(a.given, b.given, freq)
+    family = _name(a.family, b.family, freq)
     # Given and family names written the other way round.
-    swapped_given, swapped_family = _name(a.given, b.family), _name(a.family, b.given)
+    swapped_given, swapped_family = _name(a.given, b.family, freq), _name(a.family, b.given, freq)
     if swapped_given[1] + swapped_family[1] + WEIGHTS["names_swapped"] > given[1] + family[1]:
         parts += [
             ("given_name", f"swapped-{swapped_given[0]}", swapped_given[1]),
@@ -172,21 +212,25 @@ def compare(a: Record, b: Record):
         ]
     else:
         # The father's given name recorded as the family name (a common registration habit).
-        as_father = max(_name(a.family, b.father), _name(a.father, b.family), key=lambda r: r[1])
+        as_father = max(
+            _name(a.family, b.father, freq), _name(a.father, b.family, freq), key=lambda r: r[1]
+        )
         if family[0] == "differ" and as_father[0] in ("exact", "same"):
             family = (f"father-{as_father[0]}", as_father[1] + WEIGHTS["family_is_father"])
         if given[0] == "differ":  # sisters and brothers share the rest
             given = ("differ", WEIGHTS["given_differ"])
         parts += [("given_name", *given), ("family_name", *family)]
-    if a.father and b.father:
-        level, _w = _name(a.father, b.father)
-        weight = {
-            "exact": WEIGHTS["father_same"],
-            "same": WEIGHTS["father_same"],
-            "close": WEIGHTS["father_close"],
-            "near": 0.0,
-        }.get(level, WEIGHTS["father_differ"])
-        parts.append(("father_name", level, weight))
+    for kind, x, y in (("father", a.father, b.father), ("mother", a.mother, b.mother)):
+        if x and y:
+            level, _w = _name(x, y)
+            tf = freq.adjust(x, y) if freq else 0.0
+            weight = {
+                "exact": WEIGHTS[f"{kind}_same"] + tf,
+                "same": WEIGHTS[f"{kind}_same"] + tf,
+                "close": WEIGHTS[f"{kind}_close"],
+                "near": 0.0,
+            }.get(level, WEIGHTS[f"{kind}_differ"])
+            parts.append((f"{kind}_name", level, weight))
     parts.append(("birth_date", *_dob(a, b)))
     if a.sex and b.sex and "other" not in (a.sex, b.sex):
         parts.append(
