@@ -428,6 +428,11 @@ class DuplicateCandidate(models.Model):
     def __str__(self):
         return f"{self.person_a_id}~{self.person_b_id} {self.score:.2f}"
 
+    @property
+    def percent(self):
+        """The score as people read it: a model is never 100% sure."""
+        return min(99, round(self.score * 100))
+
 
 class Merge(models.Model):
     """A merge of `merged` into `survivor`, with every link it moved, so it can be undone."""

@@ -536,7 +536,7 @@ def person_matches(request):
     rows = [
         {
             "person": person,
-            "percent": round(p * 100),
+            "percent": min(99, round(p * 100)),  # never "100%" sure
             "visible": visible,
             "agree": [FIELD_LABELS[f] for f, level, w in parts if w > 0 and f in FIELD_LABELS],
             "disagree": [FIELD_LABELS[f] for f, level, w in parts if w < 0 and f in FIELD_LABELS],
