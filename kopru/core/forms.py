@@ -16,7 +16,7 @@ class BootstrapMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
                 continue
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select")

@@ -17,29 +17,14 @@ router = Router(tags=["registry"])
 
 
 def _out(person, user):
+    """Everything registration takes (services.PERSON_FIELDS), so a client that reads back what
+    it sent loses nothing; vulnerability flags only those the user's role may see."""
     visible = {f["code"] for f in choices.vulnerabilities_for(user)}
+    fields = [f if f != "location" else "location_id" for f in services.PERSON_FIELDS]
     return {
         **{
             f: getattr(person, f)
-            for f in (
-                "id",
-                "uid",
-                "reference",
-                "given_name",
-                "family_name",
-                "father_name",
-                "mother_name",
-                "given_name_original",
-                "family_name_original",
-                "sex",
-                "birth_date",
-                "birth_date_precision",
-                "nationality",
-                "population_group",
-                "location_id",
-                "has_disability",
-                "registered_at",
-            )
+            for f in ["id", "uid", "reference", *fields, "has_disability", "registered_at"]
         },
         "vulnerabilities": [v for v in person.vulnerabilities if v in visible],
         "documents": [d.as_dict() for d in person.documents.all()],

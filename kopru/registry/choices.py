@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pycountry
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -20,7 +21,10 @@ def _catalogue(domain, lang):
 
 
 def _local(domain, name):
-    return _catalogue(domain, (get_language() or "en").split("-")[0]).gettext(name)
+    """A country or language name in the reader's language: pycountry's catalogue, then
+    Kopru's own for the names it lacks (Türkiye in Arabic, Kurdish or Dari in most)."""
+    local = _catalogue(domain, (get_language() or "en").split("-")[0]).gettext(name)
+    return translation.gettext(name) if local == name else local
 
 
 def countries():

@@ -18,4 +18,15 @@ STRINGS = [
     _("At risk of eviction"),
     _("Legal status at risk"),
     _("Affected by the earthquake"),
+    # languages.json: names pycountry's catalogues lack in at least one of Kopru's languages
+    _("Levantine Arabic"),
+    _("Dari"),
+    _("Pushto"),
+    _("Northern Kurdish"),
+    _("Central Kurdish"),
+    _("Amharic"),
+    _("Tigrinya"),
+    _("Oromo"),
+    _("Ukrainian"),
+    _("Uzbek"),
 ]

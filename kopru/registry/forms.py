@@ -117,7 +117,12 @@ class DocumentForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Document"), choices=[("", "—"), *IdentityDocument.Kind.choices], required=False
     )
-    number = forms.CharField(label=_("Number"), max_length=40, required=False)
+    number = forms.CharField(
+        label=_("Number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),  # digits read left to right in RTL too
+    )
     issued_on = forms.DateField(
         label=_("Issued"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

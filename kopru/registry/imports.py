@@ -218,8 +218,9 @@ def preview(actor, mission, rows, mapping, defaults):
     return results
 
 
-def commit(actor, mission, rows, mapping, defaults, *, skip=(), request=None):
-    """Register every row not in `skip` (row numbers), or none if any row is wrong."""
+def commit(actor, mission, rows, mapping, defaults, *, skip=(), batch=None, request=None):
+    """Register every row not in `skip` (row numbers), or none if any row is wrong. `batch`,
+    the staged upload the rows came from, is named in the audit entry."""
     results = preview(actor, mission, rows, mapping, defaults)
     wrong = [r for r in results if r.errors and r.number not in skip]
     if wrong:
@@ -246,7 +247,12 @@ def commit(actor, mission, rows, mapping, defaults, *, skip=(), request=None):
             object_repr=f"{len(created)} people imported",
             mission=mission,
             request=request,
-            details={"rows": len(rows), "skipped": sorted(skip)},
+            object_id=str(batch.pk) if batch else "",
+            details={
+                "rows": len(rows),
+                "skipped": sorted(skip),
+                **({"file": batch.filename} if batch else {}),
+            },
         )
     return created
 
@@ -303,6 +309,7 @@ def commit_batch(actor, batch, *, skip=(), request=None):
             mapping_of(batch, headers),
             defaults,
             skip=skip,
+            batch=batch,
             request=request,
         )
         batch.imported, batch.data = len(created), b""

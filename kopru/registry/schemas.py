@@ -60,12 +60,26 @@ class PersonOut(Schema):
     mother_name: str
     given_name_original: str
     family_name_original: str
+    father_name_original: str
+    mother_name_original: str
     sex: str
     birth_date: date | None
     birth_date_precision: str
     nationality: str
+    birth_country: str
+    birth_place: str
+    languages: list[str]
+    interpreter_language: str
     population_group: str
     location_id: int
+    neighbourhood: str
+    address: str
+    wg_seeing: int | None
+    wg_hearing: int | None
+    wg_mobility: int | None
+    wg_cognition: int | None
+    wg_self_care: int | None
+    wg_communication: int | None
     has_disability: bool
     vulnerabilities: list[str]
     documents: list[DocumentSchema]

@@ -559,19 +559,9 @@ def change_head(
         for m in filter(None, [old, current[new_head.pk]]):
             m.end_date, m.end_reason = today, reason
             m.save(update_fields=["end_date", "end_reason"])
-        Membership.objects.create(
-            household=household,
-            person=new_head,
-            relationship=Membership.Relationship.HEAD,
-            start_date=today,
-        )
+        _open_membership(household, new_head, Membership.Relationship.HEAD, today)
         if old:
-            Membership.objects.create(
-                household=household,
-                person=old.person,
-                relationship=former_head_becomes,
-                start_date=today,
-            )
+            _open_membership(household, old.person, former_head_becomes, today)
         audit.record(
             actor,
             AuditEvent.Action.CHANGE,

@@ -383,7 +383,7 @@ def consent_record(request, pk):
         initial={
             "purpose": request.GET.get("purpose", "registration"),
             "language": request.GET.get("language", "tr"),
-            "decision": "given",
+            # No decision is pre-selected: consent is what the person says, never a default.
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -706,7 +706,16 @@ def import_detail(request, pk):
             for msg in exc.messages[:10]:
                 messages.error(request, msg)
         else:
-            messages.success(request, _("%(n)s people imported.") % {"n": len(created)})
+            skipped = sum(1 for n in skip if 2 <= n <= len(rows) + 1)  # row 1 is the header
+            if skipped:
+                # Skipped rows are named in the count, so that none is dropped unnoticed.
+                messages.success(
+                    request,
+                    _("%(n)s people imported; %(skipped)s rows skipped and not registered.")
+                    % {"n": len(created), "skipped": skipped},
+                )
+            else:
+                messages.success(request, _("%(n)s people imported.") % {"n": len(created)})
             return redirect("registry:person_list")
     results = imports.preview(request.user, request.mission, rows, mapping, defaults)
     return render(

@@ -162,3 +162,18 @@ def test_consent_through_the_api(client, clerk_zeynep, adult):
         **headers,
     )
     assert bad.status_code == 400 and "recipient" in bad.json()["error"]["fields"]
+
+
+def test_no_decision_is_chosen_for_the_person(login, clerk_zeynep, adult):
+    """Consent is what the person says: the form preselects nothing, and sending it without
+    a decision records nothing."""
+    client = login(clerk_zeynep)
+    page = client.get(f"/registry/people/{adult.pk}/consent/").content.decode()
+    assert 'type="radio"' in page and "checked" not in page
+    assert 'class="form-check-input"' in page  # radios drawn as radios, not text boxes
+    response = client.post(
+        f"/registry/people/{adult.pk}/consent/",
+        {"purpose": "registration", "language": "tr"},
+    )
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert ConsentEvent.objects.count() == 0

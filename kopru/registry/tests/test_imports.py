@@ -160,8 +160,12 @@ def test_the_import_pages_from_upload_to_commit(login, clerk_zeynep, haliliye_ce
     page = client.get(response["Location"]).content.decode()
     assert "4 rows" in page and "2 with errors" in page
     # Rows with errors arrive ticked to skip; importing the rest works.
-    client.post(f"/registry/imports/{batch.pk}/", {"commit": "1", "skip": ["4", "5"]})
+    done = client.post(
+        f"/registry/imports/{batch.pk}/", {"commit": "1", "skip": ["4", "5"]}, follow=True
+    )
     assert Person.objects.count() == 2
+    # Nothing is dropped unnoticed: the message counts the rows skipped.
+    assert "2 people imported; 2 rows skipped and not registered." in done.content.decode()
     batch.refresh_from_db()
     assert batch.imported == 2 and bytes(batch.data) == b""  # the file is not kept
     assert client.get(f"/registry/imports/{batch.pk}/").status_code == 404

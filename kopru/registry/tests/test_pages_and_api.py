@@ -119,3 +119,33 @@ def test_register_and_find_through_the_api(client, clerk_zeynep, haliliye_centre
     assert bad.status_code == 400 and "nationality" in bad.json()["error"]["fields"]
     assert Person.objects.count() == 1
     assert AuditEvent.objects.filter(object_type="registry.person", action="create").count() == 1
+
+
+def test_the_api_gives_back_everything_registration_took(client, clerk_zeynep, haliliye_centre):
+    """An offline client that reads its record back must not lose what it sent."""
+    token = issue_token(clerk_zeynep, name="tablet")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    sent = {
+        "given_name": "Huda",
+        "family_name": "Haddad",
+        "father_name": "Omar",
+        "father_name_original": "عمر",
+        "mother_name": "Amina",
+        "mother_name_original": "آمنة",
+        "sex": "female",
+        "birth_country": "SYR",
+        "birth_place": "Aleppo",
+        "languages": ["ara", "tur"],
+        "interpreter_language": "ara",
+        "population_group": "temporary_protection",
+        "location_id": haliliye_centre.pk,
+        "neighbourhood": "Yenişehir",
+        "address": "12. Sokak No 4",
+        "wg_seeing": 3,
+    }
+    created = client.post(
+        "/api/v1/registry/people", json.dumps(sent), content_type="application/json", **headers
+    ).json()
+    read = client.get(f"/api/v1/registry/people/{created['id']}", **headers).json()
+    assert {k: read[k] for k in sent} == sent
+    assert read["has_disability"] is True
