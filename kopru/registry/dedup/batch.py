@@ -1,71 +1,30 @@
 """The batch search for duplicates across a mission: block, score, queue for review.
 
-Blocking keys put records that could be one person side by side without comparing every
-pair: the phonetic skeletons or name groups of given and family names, each with the birth
-year, plus shared documents and phones. Very large blocks (common names without a year) are
-skipped; the year-qualified keys still cover them.
+Blocking (blocking.py) puts records that could be one person side by side without comparing
+every pair; the model, applied to columns (scoring.py), scores them; the pairs a reviewer should
+see go to the queue with the reference model's explanation.
 """
-
-from collections import defaultdict
-from itertools import combinations
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import DedupRun, DuplicateCandidate, DuplicateDecision, Person
-from .model import Frequencies, compare, record_of_person
+from . import scoring
+from .model import record_of_person
 
 THRESHOLD = 0.8  # clustering a file without a person looking
 REVIEW_THRESHOLD = 0.5  # a reviewer decides, so weaker evidence is worth their look
-MAX_BLOCK = 300
 
 
-def blocking_keys(record):
-    """Keys that ignore which name went in which field (given and family names written the
-    other way round, the father's name as the family name still meet): a pair of names, the
-    pair with the birth year when the pair alone is too common, one name with the whole date
-    of birth, a document, a phone."""
-    born = record.birth_date
-    given = record.given.skeletons | {f"g:{g}" for g in record.given.groups}
-    family = (
-        record.family.skeletons | record.father.skeletons | {f"g:{g}" for g in record.family.groups}
-    )
-    pairs = {"|".join(sorted((g, f))) for g in given for f in family}
-    keys = {f"n2:{p}" for p in pairs}
-    if born:
-        keys |= {f"n2y:{p}|{born.year}" for p in pairs}
-        keys |= {f"nd:{n}|{born.isoformat()}" for n in given | family}
-    keys |= {f"d:{kind}:{n}" for kind, n in record.documents}
-    keys |= {f"p:{p}" for p in record.phones}
-    return keys
-
-
-def candidate_pairs(records):
-    blocks = defaultdict(list)
-    for i, record in enumerate(records):
-        for key in blocking_keys(record):
-            blocks[key].append(i)
-    pairs = set()
-    for members in blocks.values():
-        if 1 < len(members) <= MAX_BLOCK:
-            pairs.update(combinations(members, 2))
-    return pairs
-
-
-def score_pairs(records, threshold=THRESHOLD, skip=frozenset()):
-    """[(key a, key b, probability, parts)] above the threshold, a < b."""
-    found, compared = [], 0
-    freq = Frequencies(records)
-    for i, j in candidate_pairs(records):
-        a, b = records[i], records[j]
-        pair = (min(a.key, b.key), max(a.key, b.key))
-        if pair in skip:
-            continue
-        compared += 1
-        p, parts = compare(a, b, freq)
-        if p >= threshold:
-            found.append((*pair, p, parts))
-    return found, compared
+def score_pairs(records, threshold=THRESHOLD, skip=frozenset(), freq=None):
+    """[(key a, key b, probability, parts)] above the threshold, key a < key b; and how many
+    pairs were compared."""
+    found, compared = scoring.score(records, threshold, skip=skip, freq=freq)
+    pairs = []
+    for i, j, p, parts in found:
+        a, b = records[i].key, records[j].key
+        pairs.append((min(a, b), max(a, b), p, parts))
+    return pairs, compared
 
 
 def run(run_id):

@@ -7,6 +7,7 @@ phone, document_number.
 
 import csv
 import re
+from functools import lru_cache
 
 import phonenumbers
 import pycountry
@@ -18,6 +19,7 @@ from .batch import score_pairs
 from .model import Frequencies, Name, Record, compare
 
 
+@lru_cache(maxsize=100_000)  # a million rows carry a few tens of thousands of dates
 def parse_date(text):
     """(date, precision) from the ways dates arrive in lists; (None, 'exact') if unreadable."""
     try:
@@ -26,6 +28,7 @@ def parse_date(text):
         return None, "exact"
 
 
+@lru_cache(maxsize=1000)
 def country(text):
     text = (text or "").strip()
     if not text:
@@ -41,9 +44,14 @@ def country(text):
     return found.alpha_3 if found else ""
 
 
+E164 = re.compile(r"\+[1-9]\d{6,14}")
+
+
 def phone(text, region="TR"):
     if not (text or "").strip():
         return None
+    if E164.fullmatch(text):
+        return text  # already what parsing would make of it, at a fraction of the cost
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -82,9 +90,9 @@ def clusters(records, threshold):
     """Clusters of the same person: the strongest pairs first, and two clusters join only if
     no record of one is clearly someone else than a record of the other. A single linking
     error then cannot chain two families into one cluster. {record index: representative}."""
-    found, _compared = score_pairs(records, threshold=threshold)
-    found.sort(key=lambda pair: -pair[2])
     freq = Frequencies(records)
+    found, _compared = score_pairs(records, threshold=threshold, freq=freq)
+    found.sort(key=lambda pair: -pair[2])
     parent = list(range(len(records)))
     members = {}
 

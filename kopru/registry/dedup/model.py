@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -54,7 +55,7 @@ WEIGHTS = {
 ROUGH = {"estimated", "year"}
 
 
-@dataclass
+@dataclass(eq=False)  # one shared, read-only object per spelling: compared by identity
 class Name:
     tokens: list[str]
     skeletons: set[str]
@@ -63,27 +64,37 @@ class Name:
 
     @classmethod
     def of(cls, *texts):
-        tokens = [t for text in texts for t in names.tokens(text)]
-        skeletons = {t: names.skeleton(t) for t in tokens}
-        groups = {t: g for t in tokens if (g := names.group(t))}
-        return cls(
-            tokens,
-            set(skeletons.values()),
-            set(groups.values()),
-            {groups.get(t) or skeletons[t] for t in tokens},
-        )
+        return _name_of(tuple(t or "" for t in texts))
 
     def __bool__(self):
         return bool(self.tokens)
 
 
-@dataclass
+@lru_cache(maxsize=500_000)
+def _name_of(texts):
+    """Romanising and keying a name is the slow part of reading a million records, and names
+    repeat: each spelling is worked out once."""
+    tokens = [t for text in texts for t in names.tokens(text)]
+    skeletons = {t: names.skeleton(t) for t in tokens}
+    groups = {t: g for t in tokens if (g := names.group(t))}
+    return Name(
+        tokens,
+        set(skeletons.values()),
+        set(groups.values()),
+        {groups.get(t) or skeletons[t] for t in tokens},
+    )
+
+
+NO_NAME = Name([], set(), set())
+
+
+@dataclass(slots=True)
 class Record:
     key: object = None
-    given: Name = field(default_factory=lambda: Name([], set(), set()))
-    family: Name = field(default_factory=lambda: Name([], set(), set()))
-    father: Name = field(default_factory=lambda: Name([], set(), set()))
-    mother: Name = field(default_factory=lambda: Name([], set(), set()))
+    given: Name = NO_NAME
+    family: Name = NO_NAME
+    father: Name = NO_NAME
+    mother: Name = NO_NAME
     birth_date: date | None = None
     precision: str = "exact"
     sex: str = ""
@@ -95,9 +106,13 @@ class Record:
 class Frequencies:
     """How common each name is among the records compared. Agreeing on a rare name says more
     than agreeing on Muhammad (Fellegi-Sunter with term frequencies): the weight moves by
-    ln(average chance agreement / this name's frequency), within bounds."""
+    ln(average chance agreement / this name's frequency), within bounds.
+
+    It also remembers how two names compared: in a batch run the same pair of spellings
+    meets thousands of times."""
 
     BOUNDS = (-3.0, 4.0)
+    MEMO = 2_000_000  # entries; forgotten wholesale beyond that, to bound memory
 
     def __init__(self, records):
         counts = Counter()
@@ -107,8 +122,25 @@ class Frequencies:
         total = sum(counts.values()) or 1
         self.share = {k: n / total for k, n in counts.items()}
         self.chance = sum(f * f for f in self.share.values()) or 1.0
+        self._levels, self._adjusts = {}, {}
+
+    def level(self, a: Name, b: Name):
+        found = self._levels.get((a, b))
+        if found is None:
+            if len(self._levels) > self.MEMO:
+                self._levels.clear()
+            found = self._levels[(a, b)] = _level(a, b)
+        return found
 
     def adjust(self, a: Name, b: Name):
+        found = self._adjusts.get((a, b))
+        if found is None:
+            if len(self._adjusts) > self.MEMO:
+                self._adjusts.clear()
+            found = self._adjusts[(a, b)] = self._adjust(a, b)
+        return found
+
+    def _adjust(self, a: Name, b: Name):
         shared = a.ids & b.ids
         if not shared:
             return 0.0
@@ -144,14 +176,13 @@ def _vowel_poor(text):
     return bool(letters) and sum(ch in "aeiou" for ch in letters) / len(letters) <= 0.25
 
 
-def _name(a: Name, b: Name, freq=None):
-    """(level, weight) for two names of one kind."""
+def _level(a: Name, b: Name):
+    """How two names of one kind agree: exact, same, close, near, differ or missing."""
     if not a or not b:
-        return "missing", 0.0
+        return "missing"
     fa, fb = " ".join(a.tokens), " ".join(b.tokens)
-    tf = freq.adjust(a, b) if freq else 0.0
     if fa == fb:
-        return "exact", WEIGHTS["name_exact"] + tf
+        return "exact"
     sim = JaroWinkler.similarity(fa, fb)
     shared = a.skeletons & b.skeletons
     # A shared skeleton alone over-merges (Mahmoud and Muhammad are both "mhmt"): it counts
@@ -162,12 +193,32 @@ def _name(a: Name, b: Name, freq=None):
         and len(max(shared, key=len)) >= 3
         and (sim >= 0.80 or _vowel_poor(fa) or _vowel_poor(fb))
     ):
-        return "same", WEIGHTS["name_same"] + tf
+        return "same"
     if sim >= 0.92:
-        return "close", WEIGHTS["name_close"]
-    if sim >= 0.82 or (a.skeletons & b.skeletons):
-        return "near", WEIGHTS["name_near"]
-    return "differ", WEIGHTS["name_differ"]
+        return "close"
+    if sim >= 0.82 or shared:
+        return "near"
+    return "differ"
+
+
+NAME_WEIGHTS = {
+    "missing": 0.0,
+    "exact": WEIGHTS["name_exact"],
+    "same": WEIGHTS["name_same"],
+    "close": WEIGHTS["name_close"],
+    "near": WEIGHTS["name_near"],
+    "differ": WEIGHTS["name_differ"],
+}
+AGREE = {"exact", "same"}  # levels whose weight moves with the name's frequency
+
+
+def _name(a: Name, b: Name, freq=None):
+    """(level, weight) for two names of one kind."""
+    level = freq.level(a, b) if freq else _level(a, b)
+    weight = NAME_WEIGHTS[level]
+    if freq and level in AGREE:
+        weight += freq.adjust(a, b)
+    return level, weight
 
 
 def _dob(a: Record, b: Record):
@@ -222,8 +273,8 @@ def compare(a: Record, b: Record, freq: Frequencies | None = None):
         parts += [("given_name", *given), ("family_name", *family)]
     for kind, x, y in (("father", a.father, b.father), ("mother", a.mother, b.mother)):
         if x and y:
-            level, _w = _name(x, y)
-            tf = freq.adjust(x, y) if freq else 0.0
+            level = freq.level(x, y) if freq else _level(x, y)
+            tf = freq.adjust(x, y) if freq and level in AGREE else 0.0
             weight = {
                 "exact": WEIGHTS[f"{kind}_same"] + tf,
                 "same": WEIGHTS[f"{kind}_same"] + tf,
