@@ -61,6 +61,8 @@ class Name:
     skeletons: set[str]
     groups: set[str]
     ids: set[str] = field(default_factory=set)  # each word's group, else its skeleton
+    text: str = ""  # the tokens joined, as compared
+    vowel_poor: bool = False  # romanised from a script that writes no short vowels
 
     @classmethod
     def of(cls, *texts):
@@ -77,11 +79,14 @@ def _name_of(texts):
     tokens = [t for text in texts for t in names.tokens(text)]
     skeletons = {t: names.skeleton(t) for t in tokens}
     groups = {t: g for t in tokens if (g := names.group(t))}
+    text = " ".join(tokens)
     return Name(
         tokens,
         set(skeletons.values()),
         set(groups.values()),
         {groups.get(t) or skeletons[t] for t in tokens},
+        text,
+        _vowel_poor(text),
     )
 
 
@@ -178,21 +183,18 @@ def _vowel_poor(text):
 
 def _level(a: Name, b: Name):
     """How two names of one kind agree: exact, same, close, near, differ or missing."""
-    if not a or not b:
+    if not a.tokens or not b.tokens:
         return "missing"
-    fa, fb = " ".join(a.tokens), " ".join(b.tokens)
-    if fa == fb:
+    if a.text == b.text:
         return "exact"
-    sim = JaroWinkler.similarity(fa, fb)
+    if a.groups & b.groups:
+        return "same"
+    sim = JaroWinkler.similarity(a.text, b.text)
     shared = a.skeletons & b.skeletons
     # A shared skeleton alone over-merges (Mahmoud and Muhammad are both "mhmt"): it counts
     # when the spellings are close too, or when one side was romanised from a script that
     # writes no short vowels (محمد -> "mhmd").
-    if (a.groups & b.groups) or (
-        shared
-        and len(max(shared, key=len)) >= 3
-        and (sim >= 0.80 or _vowel_poor(fa) or _vowel_poor(fb))
-    ):
+    if shared and len(max(shared, key=len)) >= 3 and (sim >= 0.80 or a.vowel_poor or b.vowel_poor):
         return "same"
     if sim >= 0.92:
         return "close"

@@ -2,16 +2,28 @@
 
 `model.compare` scores one pair and explains it; in Python it costs about 15 microseconds, so a
 million-record registry (tens of millions of candidate pairs) would take hours. Here the same
-weights are applied to columns: each record's names become integer ids, each distinct pair of
-spellings is compared once (by `model.Frequencies`, which remembers), and the rest is array
-arithmetic. Only the pairs above the threshold go back through `model.compare` for their
-explanation. test_dedup_scoring holds the two to the same probabilities.
+weights are applied to columns: each record's names become integer ids with their group,
+skeleton and frequency as arrays, Jaro-Winkler runs in rapidfuzz's C loop, and names of several
+words (a few percent) go through `model.Frequencies`, which remembers each pair of spellings.
+Only the pairs above the threshold go back through `model.compare` for their explanation.
+test_dedup_scoring holds the two to the same probabilities.
 """
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
 
-from .blocking import Candidates, decode
-from .model import AGREE, NAME_WEIGHTS, PRIOR, ROUGH, WEIGHTS, Frequencies, compare
+from .blocking import Candidates, decode, distinct_inverse
+from .model import (
+    AGREE,
+    NAME_WEIGHTS,
+    NO_NAME,
+    PRIOR,
+    ROUGH,
+    WEIGHTS,
+    Frequencies,
+    compare,
+)
 
 LEVELS = list(NAME_WEIGHTS)  # level code = index
 LEVEL = {level: code for code, level in enumerate(LEVELS)}
@@ -31,12 +43,14 @@ class Columns:
 
     def __init__(self, records, freq):
         self.freq = freq
-        ids, self.names = {}, []
+        # By spelling: two names written alike are one id (id 0 is no name), so "exact" and
+        # "missing" need no lookup.
+        ids, self.names = {"": 0}, [NO_NAME]
 
         def name_id(name):
-            found = ids.get(name)
+            found = ids.get(name.text)
             if found is None:
-                found = ids[name] = len(self.names)
+                found = ids[name.text] = len(self.names)
                 self.names.append(name)
             return found
 
@@ -66,20 +80,70 @@ class Columns:
             np.int64,
             n,
         )
+        self._features()
+
+    def _features(self):
+        """Per name id: its one group, one skeleton and one id (-1 for none, -2 for several),
+        the skeleton's length, and the frequency adjustment agreeing on itself is worth."""
+        groups, skeletons, ids = {}, {}, {}
+
+        def one(values, table):
+            if len(values) > 1:
+                return -2
+            return table.setdefault(next(iter(values)), len(table)) if values else -1
+
+        names = self.names
+        self.group = np.array([one(n.groups, groups) for n in names], np.int64)
+        self.skeleton = np.array([one(n.skeletons, skeletons) for n in names], np.int64)
+        self.skeleton_length = np.array([len(next(iter(n.skeletons), "")) for n in names])
+        self.vowel_poor = np.array([n.vowel_poor for n in names], bool)
+        self.id = np.array([one(n.ids, ids) for n in names], np.int64)
+        self.own = np.array([self.freq.adjust(n, n) if n else 0.0 for n in names])
+        self.text = np.array([n.text for n in names], object)
+        # Names the arrays below decide; names of several words ask model._level.
+        self.simple = (self.group != -2) & (self.skeleton >= 0) & (self.id >= 0)
 
     def levels(self, x, y):
-        """(level code, frequency adjustment) of name ids x against name ids y."""
+        """(level code, frequency adjustment) of name ids x against name ids y: model._level
+        and Frequencies.adjust, on arrays."""
+        level = np.full(len(x), LEVEL["missing"], np.int8)
+        adjust = np.zeros(len(x))
+        exact = (x == y) & (x != 0)
+        level[exact] = LEVEL["exact"]
+        adjust[exact] = self.own[x[exact]]
+        rest = (x != y) & (x != 0) & (y != 0)
+        # Each distinct pair of spellings once: a chunk of pairs holds ten times fewer.
         count = len(self.names)
-        distinct, back = np.unique(x * count + y, return_inverse=True)
-        level = np.empty(len(distinct), np.int8)
-        adjust = np.zeros(len(distinct))
-        for k, code in enumerate(distinct.tolist()):
-            a, b = self.names[code // count], self.names[code % count]
-            found = self.freq.level(a, b)
-            level[k] = LEVEL[found]
+        distinct, back = distinct_inverse(x[rest] * count + y[rest])
+        a, b = distinct // count, distinct % count
+        found_level = np.empty(len(distinct), np.int8)
+        found_adjust = np.zeros(len(distinct))
+        simple = self.simple[a] & self.simple[b]
+        sa, sb = a[simple], b[simple]
+        sim = process.cpdist(
+            self.text[sa], self.text[sb], scorer=JaroWinkler.similarity, dtype=np.float64
+        )
+        shared = self.skeleton[sa] == self.skeleton[sb]
+        same = ((self.group[sa] == self.group[sb]) & (self.group[sa] >= 0)) | (
+            shared
+            & (self.skeleton_length[sa] >= 3)
+            & ((sim >= 0.80) | self.vowel_poor[sa] | self.vowel_poor[sb])
+        )
+        found_level[simple] = np.select(
+            [same, sim >= 0.92, (sim >= 0.82) | shared],
+            [LEVEL["same"], LEVEL["close"], LEVEL["near"]],
+            LEVEL["differ"],
+        )
+        found_adjust[simple] = np.where(same & (self.id[sa] == self.id[sb]), self.own[sa], 0.0)
+        for k in np.flatnonzero(~simple).tolist():
+            na, nb = self.names[a[k]], self.names[b[k]]
+            found = self.freq.level(na, nb)
+            found_level[k] = LEVEL[found]
             if found in AGREE:
-                adjust[k] = self.freq.adjust(a, b)
-        return level[back], adjust[back]
+                found_adjust[k] = self.freq.adjust(na, nb)
+        level[rest] = found_level[back]
+        adjust[rest] = found_adjust[back]
+        return level, adjust
 
     def name_weight(self, x, y):
         level, adjust = self.levels(x, y)
