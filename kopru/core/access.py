@@ -36,6 +36,7 @@ CAPABILITIES = {
     "registry.view_people",
     "registry.register",
     "registry.merge",
+    "registry.view_photos",
 }
 
 # Page routes by Django view name.
@@ -91,6 +92,9 @@ PAGES = {
     "registry:duplicate_queue": "registry.merge",
     "registry:duplicate_review": "registry.merge",
     "registry:merge_undo": "registry.merge",
+    "registry:photo": "registry.view_photos",
+    "registry:photo_upload": "registry.view_photos",
+    "registry:photo_remove": "registry.view_photos",
     "api-1:openapi-json": AUTHENTICATED,
     "api-1:openapi-view": AUTHENTICATED,
 }
@@ -218,11 +222,18 @@ def scope(user, queryset, mission, *, path_field=None, category_field=None):
     return queryset
 
 
+def location_test(user, mission):
+    """can_see_location for many locations of one mission: the scope is read once."""
+    if not in_mission(user, mission):
+        return lambda location: False
+    prefixes = location_prefixes(user, mission)
+    if prefixes is None:
+        return lambda location: True
+    return lambda location: any(location.path.startswith(p) for p in prefixes)
+
+
 def can_see_location(user, location) -> bool:
-    if not in_mission(user, location.mission):
-        return False
-    prefixes = location_prefixes(user, location.mission)
-    return prefixes is None or any(location.path.startswith(p) for p in prefixes)
+    return location_test(user, location.mission)(location)
 
 
 # --- Sensitivity ----------------------------------------------------------------------------

@@ -14,10 +14,19 @@ from django.utils.translation import gettext as _
 from kopru.core import access, audit
 from kopru.core.models import AuditEvent
 
-from .models import DuplicateCandidate, DuplicateDecision, Membership, Merge, NameKey, Person
+from . import services
+from .models import (
+    DuplicateCandidate,
+    DuplicateDecision,
+    Membership,
+    Merge,
+    NameKey,
+    PairKey,
+    Person,
+)
 
 # Bookkeeping about pairs of people stays as it was: it describes the two records.
-NOT_MOVED = {DuplicateDecision, DuplicateCandidate, Merge, NameKey}
+NOT_MOVED = {DuplicateDecision, DuplicateCandidate, Merge, NameKey, PairKey}
 
 
 def _person_links():
@@ -65,15 +74,12 @@ def merge_people(actor, survivor: Person, merged: Person, *, request=None):
                 moved += [[model._meta.label, pk, field] for pk in pks]
         # The survivor is found by the merged record's spellings too.
         keys = set(NameKey.objects.filter(person=survivor).values_list("key", flat=True))
-        added = sorted(
-            set(NameKey.objects.filter(person=merged).values_list("key", flat=True)) - keys
-        )
-        year = survivor.birth_date.year if survivor.birth_date else None
-        NameKey.objects.bulk_create(
-            [NameKey(person=survivor, key=k, birth_year=year) for k in added]
-        )
         merged.merged_into = survivor
         merged.save(update_fields=["merged_into"])
+        services.rebuild_keys(survivor)
+        added = sorted(
+            set(NameKey.objects.filter(person=survivor).values_list("key", flat=True)) - keys
+        )
         record = Merge.objects.create(
             survivor=survivor,
             merged=merged,
@@ -110,12 +116,12 @@ def undo_merge(actor, record: Merge, *, request=None):
     with transaction.atomic():
         for label, pk, field in record.moved:
             apps.get_model(label).objects.filter(pk=pk).update(**{field: merged})
-        NameKey.objects.filter(person=survivor, key__in=record.added_keys).delete()
         Membership.objects.filter(pk__in=record.ended_memberships).update(
             end_date=None, end_reason=""
         )
         merged.merged_into = None
         merged.save(update_fields=["merged_into"])
+        services.rebuild_keys(survivor)
         record.undone_by, record.undone_at = actor, timezone.now()
         record.save(update_fields=["undone_by", "undone_at"])
         DuplicateCandidate.objects.filter(

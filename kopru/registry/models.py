@@ -209,16 +209,57 @@ class NameKey(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
     key = models.CharField(max_length=60, db_index=True)
-    # The person's birth year beside each key lets the check while registering ask for
-    # "this name, born around then" in one index range, however common the name.
-    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="namekey_unique")]
-        indexes = [models.Index(fields=["key", "birth_year"], name="namekey_key_year")]
 
     def __str__(self):
         return self.key
+
+
+class PairKey(models.Model):
+    """A given name paired with a family or father's name (names.pair_keys), beside the birth
+    year: the blocking keys of the duplicate check while registering.
+
+    Rebuilt with the name keys. The index holds every column the check reads, so "Muhammad
+    Al-Hassan, born around 1990" is one short index range even with a million people."""
+
+    UNKNOWN_YEAR = 0
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="pair_keys")
+    key = models.BigIntegerField()
+    birth_year = models.PositiveSmallIntegerField(default=UNKNOWN_YEAR)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "birth_year", "person"], name="pairkey_lookup"),
+        ]
+
+    def __str__(self):
+        return f"{self.key}/{self.birth_year}"
+
+
+class Photo(models.Model):
+    """A person's photograph, optional and sensitive: taken only with the person's consent,
+    seen only by roles holding registry.view_photos, every view audited, erased when the
+    consent is withdrawn.
+
+    Held in the database, not as a file: no web server path can serve it, it is backed up
+    and restored with the record, and it goes when the row goes. photos.normalise re-encodes
+    every upload as a small JPEG without metadata (a phone's GPS position stays behind)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="photos")
+    image = models.BinaryField()
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("photograph")
+
+    def __str__(self):
+        return f"{self.person.reference} photo"
 
 
 class Household(models.Model):

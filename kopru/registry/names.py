@@ -12,6 +12,7 @@ groups (name_groups.csv) joins spellings that no rule does (Hatice/Khadija, Ayş
 """
 
 import csv
+import hashlib
 import json
 import re
 import unicodedata
@@ -177,3 +178,35 @@ def keys(*names):
         for token in tokens(name):
             result |= keys_for_token(token)
     return result
+
+
+def _loose_keys(texts):
+    """Skeleton and group keys of every token: a typo keeps the skeleton, a variant the group."""
+    found = set()
+    for text in texts:
+        for token in tokens(text):
+            found.add(f"s:{skeleton(token)}")
+            if g := group(token):
+                found.add(f"g:{g}")
+    return found
+
+
+def pair_keys(given, others):
+    """Keys of a given name paired with a family or father's name, as 64-bit integers.
+
+    The duplicate check while registering looks these up: a pair is far rarer than either
+    name ("Muhammad" and "Hassan" are each in one registration of ten, the pair in one of a
+    few hundred), so one indexed range stays short at a million people. Each pair is sorted,
+    so given and family names swapped make the same key."""
+    mine = _loose_keys(given)
+    theirs = _loose_keys(others)
+    return {
+        int.from_bytes(
+            hashlib.blake2b("|".join(sorted((a, b))).encode(), digest_size=8).digest(),
+            "big",
+            signed=True,
+        )
+        for a in mine
+        for b in theirs
+        if a != b
+    }

@@ -11,7 +11,16 @@ from kopru.core import access, audit
 from kopru.core.models import AuditEvent, Location
 
 from . import names, references, validation
-from .models import WG_DOMAINS, Household, IdentityDocument, Membership, NameKey, Person, Phone
+from .models import (
+    WG_DOMAINS,
+    Household,
+    IdentityDocument,
+    Membership,
+    NameKey,
+    PairKey,
+    Person,
+    Phone,
+)
 
 PERSON_FIELDS = [
     "given_name",
@@ -147,10 +156,11 @@ def _check_documents_unique(person, documents):
             )
 
 
-def _rebuild_keys(person):
-    """The person's name keys, with the spellings of records merged into it: the survivor of
-    a merge stays findable by every name it was registered under."""
+def rebuild_keys(person):
+    """The person's name and pair keys, with the spellings of records merged into it: the
+    survivor of a merge stays findable by every name it was registered under."""
     NameKey.objects.filter(person=person).delete()
+    PairKey.objects.filter(person=person).delete()
     spellings = [person, *Person.objects.filter(merged_into=person)]
     keys = names.keys(
         *(
@@ -159,9 +169,23 @@ def _rebuild_keys(person):
             for text in (p.given_name, p.family_name, p.given_name_original, p.family_name_original)
         )
     )
-    year = person.birth_date.year if person.birth_date else None
-    NameKey.objects.bulk_create(
-        NameKey(person=person, key=k[:60], birth_year=year) for k in sorted(keys)
+    NameKey.objects.bulk_create(NameKey(person=person, key=k[:60]) for k in sorted(keys))
+    year = person.birth_date.year if person.birth_date else PairKey.UNKNOWN_YEAR
+    pairs = set().union(*(pair_keys_of(p) for p in spellings))
+    PairKey.objects.bulk_create(
+        PairKey(person=person, key=k, birth_year=year) for k in sorted(pairs)
+    )
+
+
+def pair_keys_of(person):
+    return names.pair_keys(
+        (person.given_name, person.given_name_original),
+        (
+            person.family_name,
+            person.family_name_original,
+            person.father_name,
+            person.father_name_original,
+        ),
     )
 
 
@@ -204,7 +228,7 @@ def register_person(
                     return Person.objects.get(uid=person.uid)
                 continue  # a reference collision: draw another
         _save_children(person, clean_docs, clean_phones)
-        _rebuild_keys(person)
+        rebuild_keys(person)
         for other in Person.objects.filter(pk__in=list(not_duplicates), mission=person.mission):
             mark_not_duplicate(actor, person, other)
         audit.record(
@@ -260,7 +284,7 @@ def update_person(actor, person: Person, *, documents=None, phones=None, request
         person.documents.all().delete()
         person.phones.all().delete()
         _save_children(person, clean_docs, clean_phones)
-        _rebuild_keys(person)
+        rebuild_keys(person)
         audit.record(
             actor, AuditEvent.Action.CHANGE, person, request=request, details={"fields": changed}
         )
@@ -488,7 +512,90 @@ def record_consent(
             object_repr=f"{person.reference} {purpose} {decision}",
             details={"purpose": purpose, "recipient": event.recipient, "decision": decision},
         )
+        if purpose == ConsentPurpose.PHOTO and decision != ConsentEvent.Decision.GIVEN:
+            _erase_photos(actor, person, request=request, reason="consent_" + decision)
     return event
+
+
+# --- Photographs ---------------------------------------------------------------------------
+
+
+def set_photo(actor, person: Person, data: bytes, *, request=None):
+    """Keep a photograph of the person, replacing any earlier one. Only with the person's
+    consent to a photograph, and only by a role that may see photographs."""
+    from . import consent, photos
+    from .models import ConsentPurpose, Photo
+
+    access.require(actor, "registry.register")
+    access.require(actor, "registry.view_photos")
+    _ensure_scope(actor, person)
+    if not consent.allows(person, ConsentPurpose.PHOTO):
+        raise ValidationError(
+            {"photo": _("Record the person's consent to a photograph before taking one.")}
+        )
+    image, width, height = photos.normalise(data)
+    with transaction.atomic():
+        Photo.objects.filter(person=person).delete()
+        photo = Photo.objects.create(
+            person=person,
+            image=image,
+            width=width,
+            height=height,
+            taken_at=timezone.now(),
+            taken_by=actor,
+        )
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            photo,
+            request=request,
+            mission=person.mission_id,
+            details={"fields": ["photo"], "bytes": len(image)},
+        )
+    return photo
+
+
+def remove_photo(actor, person: Person, *, request=None):
+    access.require(actor, "registry.register")
+    access.require(actor, "registry.view_photos")
+    _ensure_scope(actor, person)
+    with transaction.atomic():
+        _erase_photos(actor, person, request=request, reason="removed")
+
+
+def _erase_photos(actor, person, *, request, reason):
+    from .models import Photo
+
+    photos = list(Photo.objects.filter(person=person))
+    for photo in photos:
+        audit.record(
+            actor,
+            AuditEvent.Action.DELETE,
+            photo,
+            request=request,
+            mission=person.mission_id,
+            details={"fields": ["photo"], "reason": reason},
+        )
+    Photo.objects.filter(pk__in=[p.pk for p in photos]).delete()
+
+
+def view_photo(actor, person: Person, *, request=None):
+    """The person's photograph for someone allowed to see it; each view is audited."""
+    from .models import Photo
+
+    access.require(actor, "registry.view_photos")
+    _ensure_scope(actor, person)
+    photo = Photo.objects.filter(person=person).order_by("-taken_at").first()
+    if photo is not None:
+        audit.record(
+            actor,
+            AuditEvent.Action.VIEW,
+            photo,
+            request=request,
+            mission=person.mission_id,
+            details={"fields": ["photo"]},
+        )
+    return photo
 
 
 # --- Batch duplicates and review -----------------------------------------------------------

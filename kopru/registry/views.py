@@ -198,6 +198,21 @@ def _person_form(request, person, *, is_new):
     )
 
 
+def _photo_panel(user, person):
+    """What the person page says about the photograph, without loading the image: the image
+    is fetched (and its view audited) only by the <img> of someone allowed to see it."""
+    from . import consent
+    from .models import ConsentPurpose, Photo
+
+    if not access.has(user, "registry.view_photos"):
+        return None
+    return {
+        "exists": Photo.objects.filter(person=person).exists(),
+        "consent": consent.allows(person, ConsentPurpose.PHOTO),
+        "can_take": access.has(user, "registry.register"),
+    }
+
+
 def person_detail(request, pk):
     person = get_object_or_404(
         Person.objects.filter(mission=request.mission).select_related("merged_into"), pk=pk
@@ -229,6 +244,7 @@ def person_detail(request, pk):
             "spoken_languages": [choices.language_name(c) for c in person.languages],
             "interpreter_language": choices.language_name(person.interpreter_language),
             "can_edit": access.has(request.user, "registry.register"),
+            "photo": _photo_panel(request.user, person),
             "consents": sorted(
                 consent_state(person).values(), key=lambda e: (e.purpose, e.recipient)
             ),
@@ -245,6 +261,45 @@ def person_detail(request, pk):
             ],
         },
     )
+
+
+# --- Photographs ---------------------------------------------------------------------------
+
+
+def photo(request, pk):
+    """The image itself: never cached, each fetch audited by services.view_photo."""
+    from django.http import Http404, HttpResponse
+
+    person = get_object_or_404(selectors.visible_people(request.user, request.mission), pk=pk)
+    found = services.view_photo(request.user, person, request=request)
+    if found is None:
+        raise Http404
+    response = HttpResponse(bytes(found.image), content_type="image/jpeg")
+    response["Cache-Control"] = "no-store, private"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@require_POST
+def photo_upload(request, pk):
+    person = get_object_or_404(selectors.visible_people(request.user, request.mission), pk=pk)
+    upload = request.FILES.get("photo")
+    try:
+        services.set_photo(request.user, person, upload.read() if upload else b"", request=request)
+    except ValidationError as exc:
+        for message in exc.message_dict.get("photo", exc.messages):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Photograph saved."))
+    return redirect(person.get_absolute_url())
+
+
+@require_POST
+def photo_remove(request, pk):
+    person = get_object_or_404(selectors.visible_people(request.user, request.mission), pk=pk)
+    services.remove_photo(request.user, person, request=request)
+    messages.success(request, _("Photograph removed."))
+    return redirect(person.get_absolute_url())
 
 
 # --- Households -----------------------------------------------------------------------------

@@ -146,3 +146,41 @@ def test_a_clerk_registers_a_person_with_the_keyboard_alone(browser, live_server
     assert page.inner_text("code.fs-5").startswith("TR-")
     assert "04.05.1992" in page.inner_text("main")
     context.close()
+
+
+def test_a_clerk_takes_a_photograph_after_consent(browser, live_server, demo, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from kopru.core.models import Mission, User
+    from kopru.registry import selectors, services
+
+    clerk = User.objects.get(username="clerk")
+    person = (
+        selectors.visible_people(clerk, Mission.objects.get(code="TR"))
+        .filter(birth_date__year__lt=2000)
+        .first()
+    )
+    services.record_consent(clerk, person, purpose="photo", decision="given", language="ar")
+    picture = tmp_path / "face.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 1600), (150, 110, 80)).save(buffer, "JPEG")
+    picture.write_bytes(buffer.getvalue())
+
+    base = live_server.url
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, base, "clerk")
+    page.goto(f"{base}{person.get_absolute_url()}")
+    page.set_input_files("#id_photo", str(picture))
+    page.click("text=Save photograph")
+    page.wait_for_selector("img.person-photo")
+    # The image really loads (same origin, within the CSP) at its kept size, upright.
+    size = page.evaluate(
+        "(() => { const i = document.querySelector('img.person-photo');"
+        " return i.decode().then(() => [i.naturalWidth, i.naturalHeight]); })()"
+    )
+    assert size == [450, 600]
+    assert "Photograph saved." in page.inner_text("main")
+    context.close()

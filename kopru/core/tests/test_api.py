@@ -36,7 +36,12 @@ def test_a_token_is_shown_once_and_stored_only_as_a_hash(login, clerk_zeynep):
     client.logout()
     me = client.get("/api/v1/core/me", **bearer(raw)).json()
     assert me["username"] == "clerk_zeynep"
-    assert me["capabilities"] == ["registry.merge", "registry.register", "registry.view_people"]
+    assert me["capabilities"] == [
+        "registry.merge",
+        "registry.register",
+        "registry.view_people",
+        "registry.view_photos",
+    ]
     assert AuditEvent.objects.filter(action="create", object_type="core.apitoken").exists()
 
 

@@ -5,45 +5,33 @@ from django.db.models import Count, Q
 from kopru.core import access
 
 from .. import names
-from ..models import DuplicateDecision, IdentityDocument, NameKey, Person, Phone
+from ..models import DuplicateDecision, IdentityDocument, PairKey, Person, Phone
 from .model import ROUGH, Name, Record, compare, record_of_person
 
 SHOW_ABOVE = 0.35
 NAME_CANDIDATES = 50  # scored in Python; documents and phones add theirs
 
 
-def _keys(*texts):
-    found = set()
-    for text in texts:
-        for token in names.tokens(text):
-            found |= {k for k in names.keys_for_token(token) if not k.startswith("f:")}
-    return found
-
-
 def _years(birth_date, precision):
     """Birth years a match may carry: one either side (typed a year off), two when the date
-    was estimated."""
+    was estimated; records without a date of birth are always candidates."""
     if not birth_date:
         return None
     spread = 2 if precision in ROUGH or (birth_date.month, birth_date.day) == (1, 1) else 1
-    return list(range(birth_date.year - spread, birth_date.year + spread + 1))
+    years = range(birth_date.year - spread, birth_date.year + spread + 1)
+    return [PairKey.UNKNOWN_YEAR, *years]
 
 
-def _named(given_keys, other_keys, years):
-    """People with a given-name key and a family- or father-name key, those sharing the most
-    keys first: a common name (Muhammad Al-Hassan, no date yet) still costs one bounded query."""
-    rows = NameKey.objects.filter(key__in=given_keys | other_keys)
+def _named(pairs, years):
+    """People sharing a (given name, family or father's name) pair key, those sharing the most
+    first: each pair and year is one range of a covering index, so a common name (Muhammad
+    Al-Hassan) reads a few hundred index entries, never the table."""
+    rows = PairKey.objects.filter(key__in=pairs)
     if years:
-        # Records without a date of birth are still candidates.
-        rows = rows.filter(Q(birth_year__in=years) | Q(birth_year__isnull=True))
+        rows = rows.filter(birth_year__in=years)
     return (
         rows.values("person")
-        .annotate(
-            given=Count("pk", filter=Q(key__in=given_keys)),
-            other=Count("pk", filter=Q(key__in=other_keys)),
-            shared=Count("pk"),
-        )
-        .filter(given__gt=0, other__gt=0)
+        .annotate(shared=Count("pk"))
         .order_by("-shared", "person")
         .values_list("person", flat=True)[:NAME_CANDIDATES]
     )
@@ -54,7 +42,7 @@ def candidates(
     *,
     given,
     family,
-    father="",
+    father=(),
     birth_date=None,
     precision="exact",
     documents=(),
@@ -64,12 +52,9 @@ def candidates(
     """People who share a given-name key and a family- or father-name key (born around the
     same year when a date is known), or a document or phone: the blocking step, each an
     index range, however common the names."""
-    given_keys = _keys(*given)
-    # A father named like his son ("Ali, son of Ali") would otherwise ask for every Ali.
-    other_keys = _keys(*family, *father) - given_keys
     ids = set()
-    if given_keys and other_keys:
-        ids |= set(_named(given_keys, other_keys, _years(birth_date, precision)))
+    if pairs := names.pair_keys(given, (*family, *father)):
+        ids |= set(_named(pairs, _years(birth_date, precision)))
     if documents:
         ids |= set(
             IdentityDocument.objects.filter(
@@ -81,7 +66,16 @@ def candidates(
     qs = Person.objects.filter(pk__in=ids, mission=mission, merged_into__isnull=True)
     if exclude:
         qs = qs.exclude(pk=exclude)
-    return qs.select_related("location").prefetch_related("documents", "phones")
+    return qs.select_related("location")
+
+
+def _by_person(queryset, *fields):
+    """{person pk: [value, ...]} in one query: Django's prefetch builds a queryset per person,
+    which at fifty candidates costs more than the whole index lookup."""
+    found = {}
+    for person, *values in queryset.values_list("person", *fields):
+        found.setdefault(person, []).append(tuple(values) if len(values) > 1 else values[0])
+    return found
 
 
 def check(user, mission, draft, *, limit=5, exclude=None):
@@ -121,16 +115,21 @@ def check(user, mission, draft, *, limit=5, exclude=None):
             ).values_list("person_a", "person_b")
         )
         dismissed = {p for pair in dismissed for p in pair}
-    results, visible = [], {}
+    results, can_see = [], access.location_test(user, mission)
+    found = [p for p in found if p.pk not in dismissed]
+    pks = [p.pk for p in found]
+    documents = _by_person(
+        IdentityDocument.objects.filter(person__in=pks), "kind", "number_normalised"
+    )
+    phones = _by_person(Phone.objects.filter(person__in=pks), "e164")
     for person in found:
-        if person.pk in dismissed:
-            continue
-        probability, parts = compare(record, record_of_person(person))
+        probability, parts = compare(
+            record,
+            record_of_person(person, documents.get(person.pk, ()), phones.get(person.pk, ())),
+        )
         # The same identity document is always worth a look, whatever the names say.
         same_document = any(f == "documents" and level == "same" for f, level, _ in parts)
         if probability >= SHOW_ABOVE or same_document:
-            if person.location_id not in visible:
-                visible[person.location_id] = access.can_see_location(user, person.location)
-            results.append((person, probability, parts, visible[person.location_id]))
+            results.append((person, probability, parts, can_see(person.location)))
     results.sort(key=lambda r: -r[1])
     return results[:limit]

@@ -7,7 +7,7 @@ import pytest
 from kopru.core.tests.factories import mission
 from kopru.registry import services
 from kopru.registry.dedup.model import Name, Record, compare
-from kopru.registry.dedup.online import check
+from kopru.registry.dedup.online import candidates, check
 from kopru.registry.models import DuplicateDecision
 
 from .test_register import VALID_99, person
@@ -123,6 +123,57 @@ def test_a_match_outside_my_locations_is_reported_without_its_details(
 ):
     results = check(dr_ayse, mission("TR"), draft())
     assert results[0][0] == mehmet and results[0][3] is False
+
+
+def test_swapped_names_and_the_fathers_name_as_family_name_are_found(clerk_zeynep, haliliye_centre):
+    omar = services.register_person(
+        clerk_zeynep,
+        person(
+            haliliye_centre,
+            given_name="Omar",
+            family_name="Haddad",
+            father_name="Khalil",
+            birth_date=date(1985, 3, 7),
+            birth_date_precision="exact",
+        ),
+    )
+    born = {"birth_date": date(1985, 3, 7), "birth_date_precision": "exact"}
+    swapped = draft(given_name="Haddad", family_name="Omar", **born)
+    fathers = draft(given_name="Omar", family_name="Khalil", **born)
+    for typed in (swapped, fathers):
+        assert [r[0] for r in check(clerk_zeynep, mission("TR"), typed)] == [omar]
+
+
+def test_a_common_name_finds_the_one_born_around_then_and_the_undated(
+    clerk_zeynep, haliliye_centre, mehmet
+):
+    """Sixty namesakes born in other years do not crowd out the right one."""
+    for year in [*range(1930, 1986), *range(1995, 1999)]:
+        services.register_person(
+            clerk_zeynep,
+            person(
+                haliliye_centre,
+                given_name="Muhammad",
+                family_name="Al-Hassan",
+                birth_date=date(year, 5, 5),
+                birth_date_precision="exact",
+            ),
+        )
+    undated = services.register_person(
+        clerk_zeynep,
+        person(haliliye_centre, given_name="Mohammed", family_name="Hasan", birth_date=None),
+    )
+    blocked = set(
+        candidates(
+            mission("TR"),
+            given=["Muhammad"],
+            family=["Al-Hassan"],
+            birth_date=date(1990, 1, 1),
+            precision="year",
+        )
+    )
+    assert blocked == {mehmet, undated}
+    assert [r[0] for r in check(clerk_zeynep, mission("TR"), draft())] == [mehmet]
 
 
 # What a clerk types for Mehmet Elhasan's second registration.

@@ -16,6 +16,7 @@ from kopru.registry.models import (
     IdentityDocument,
     Membership,
     NameKey,
+    PairKey,
     Person,
     Phone,
 )
@@ -32,6 +33,7 @@ def snapshot():
         "memberships": sorted(Membership.objects.values_list("pk", "person", "end_date")),
         "consents": sorted(ConsentEvent.objects.values_list("pk", "person", "guardian")),
         "keys": sorted(NameKey.objects.values_list("person", "key")),
+        "pairs": sorted(PairKey.objects.values_list("person", "key", "birth_year")),
         "aliases": sorted(Person.objects.values_list("pk", "merged_into")),
     }
 
