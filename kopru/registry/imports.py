@@ -59,6 +59,7 @@ LABELS = {
     "document_number": gettext_lazy("Identity document number"),
 }
 MAX_ROWS = 20000
+PROGRESS_EVERY = 100
 
 
 def read_table(data: bytes, filename: str):
@@ -164,11 +165,13 @@ def _label(key):
     )
 
 
-def preview(actor, mission, rows, mapping, defaults):
-    """Check every row as a registration would be checked, and look for each person in the
-    registry. Nothing is written."""
+def preview(actor, mission, rows, mapping, defaults, *, match=True, progress=None):
+    """Check every row as a registration would be checked, and (with `match`) look for each
+    person in the registry. Nothing is written. `progress(rows done)` is called now and then."""
     results, seen_docs = [], {}
     for n, row in enumerate(rows, start=2):
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(n - 2)
         values = {target: row[i] for i, target in mapping.items() if i < len(row)}
         result = RowResult(
             number=n,
@@ -202,6 +205,9 @@ def preview(actor, mission, rows, mapping, defaults):
                         _("Same document as row %(row)s.") % {"row": seen_docs[key]}
                     )
                 seen_docs.setdefault(key, n)
+            if not match:
+                results.append(result)
+                continue
             draft = {
                 **values,
                 "birth_date": person.birth_date,
@@ -221,7 +227,9 @@ def preview(actor, mission, rows, mapping, defaults):
 def commit(actor, mission, rows, mapping, defaults, *, skip=(), batch=None, request=None):
     """Register every row not in `skip` (row numbers), or none if any row is wrong. `batch`,
     the staged upload the rows came from, is named in the audit entry."""
-    results = preview(actor, mission, rows, mapping, defaults)
+    # The rows are checked again (the registry may have changed since the preview), but the
+    # duplicate search is the preview's: the clerk chose what to skip from it.
+    results = preview(actor, mission, rows, mapping, defaults, match=False)
     wrong = [r for r in results if r.errors and r.number not in skip]
     if wrong:
         raise ValidationError(
@@ -261,7 +269,8 @@ def commit(actor, mission, rows, mapping, defaults, *, skip=(), batch=None, requ
 
 
 def stage(actor, mission, *, filename, data, location, population_group, request=None):
-    """Keep an uploaded list until its mapping is checked and it is committed."""
+    """Keep an uploaded list until its mapping is checked and it is committed; its rows are
+    checked in the background."""
     from kopru.core import access
 
     from .models import ImportBatch, PopulationGroup
@@ -272,22 +281,26 @@ def stage(actor, mission, *, filename, data, location, population_group, request
     if population_group not in PopulationGroup.values:
         raise ValidationError({"population_group": _("Choose a population group.")})
     read_table(data, filename)  # refuse what cannot be read before keeping it
-    batch = ImportBatch.objects.create(
-        mission=mission,
-        uploaded_by=actor,
-        filename=filename[:200],
-        data=data,
-        location=location,
-        population_group=population_group,
-    )
-    audit.record(actor, AuditEvent.Action.CREATE, batch, request=request, mission=mission)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            mission=mission,
+            uploaded_by=actor,
+            filename=filename[:200],
+            data=data,
+            location=location,
+            population_group=population_group,
+        )
+        audit.record(actor, AuditEvent.Action.CREATE, batch, request=request, mission=mission)
+        request_check(batch)
     return batch
 
 
 def set_mapping(actor, batch, mapping):
-    """{column index: Kopru field}; unknown fields are dropped."""
-    batch.mapping = {str(i): f for i, f in mapping.items() if f in FIELDS}
-    batch.save(update_fields=["mapping"])
+    """{column index: Kopru field}; unknown fields are dropped. The rows are checked again."""
+    with transaction.atomic():
+        batch.mapping = {str(i): f for i, f in mapping.items() if f in FIELDS}
+        batch.save(update_fields=["mapping"])
+        request_check(batch)
     return batch
 
 
@@ -297,21 +310,112 @@ def mapping_of(batch, headers):
     return suggest_mapping(headers)
 
 
+def _defaults(batch):
+    return {"location": batch.location, "population_group": batch.population_group}
+
+
+def request_check(batch):
+    """Queue the check of every row (after the surrounding transaction commits)."""
+    from .tasks import check_import
+
+    _headers, rows = read_table(bytes(batch.data), batch.filename)
+    batch.status, batch.rows, batch.progress = batch.Status.CHECKING, len(rows), 0
+    batch.results, batch.problem = [], ""
+    batch.save(update_fields=["status", "rows", "progress", "results", "problem"])
+    transaction.on_commit(lambda: check_import.enqueue(batch.pk))
+
+
+def run_check(batch_id):
+    """The background task: check every row, keep what the preview page shows."""
+    from .models import ImportBatch
+
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != batch.Status.CHECKING:
+        return 0
+    headers, rows = read_table(bytes(batch.data), batch.filename)
+    mapping = mapping_of(batch, headers)
+
+    def progress(done):
+        ImportBatch.objects.filter(pk=batch.pk).update(progress=done)
+
+    results = preview(
+        batch.uploaded_by, batch.mission, rows, mapping, _defaults(batch), progress=progress
+    )
+    # A mapping changed while this ran has queued its own check; this one is stale.
+    with transaction.atomic():
+        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if current.mapping != batch.mapping or current.status != batch.Status.CHECKING:
+            return 0
+        current.results = [_row_summary(r) for r in results]
+        current.status, current.progress = batch.Status.CHECKED, len(rows)
+        current.save(update_fields=["results", "status", "progress"])
+    return len(rows)
+
+
+def _row_summary(r: RowResult):
+    return {
+        "number": r.number,
+        "their_id": r.their_id,
+        "display": r.display,
+        "birth_date": r.person.birth_date.isoformat() if r.person and r.person.birth_date else "",
+        "precision": r.person.birth_date_precision if r.person else "",
+        "errors": [str(e) for e in r.errors],
+        "matches": [[p.pk, round(prob, 3)] for p, prob in r.matches],
+        "likely_registered": r.likely_registered,
+    }
+
+
+def request_commit(actor, batch, *, skip=(), request=None):
+    """Queue the import of every row not skipped (all of them or none)."""
+    from kopru.core import access
+
+    from .tasks import commit_import
+
+    access.require(actor, "registry.register")
+    if batch.status != batch.Status.CHECKED:
+        raise ValidationError(_("Wait until every row is checked."))
+    with transaction.atomic():
+        batch.status, batch.problem = batch.Status.IMPORTING, ""
+        batch.save(update_fields=["status", "problem"])
+        skip = sorted(skip)
+        transaction.on_commit(lambda: commit_import.enqueue(batch.pk, actor.pk, skip))
+
+
+def run_commit(batch_id, actor_id, skip):
+    """The background task: import the list as `actor`, or say why not and change nothing."""
+    from kopru.core.models import User
+
+    from .models import ImportBatch
+
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != batch.Status.IMPORTING:
+        return 0
+    try:
+        created = commit_batch(User.objects.get(pk=actor_id), batch, skip=set(skip))
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        batch.status, batch.problem = batch.Status.CHECKED, "\n".join(messages[:20])
+        batch.save(update_fields=["status", "problem"])
+        return 0
+    return len(created)
+
+
 def commit_batch(actor, batch, *, skip=(), request=None):
     """Import a staged list (all rows not skipped, or none) and drop the file it came in."""
     headers, rows = read_table(bytes(batch.data), batch.filename)
-    defaults = {"location": batch.location, "population_group": batch.population_group}
     with transaction.atomic():
         created = commit(
             actor,
             batch.mission,
             rows,
             mapping_of(batch, headers),
-            defaults,
+            _defaults(batch),
             skip=skip,
             batch=batch,
             request=request,
         )
         batch.imported, batch.data = len(created), b""
-        batch.save(update_fields=["imported", "data"])
+        batch.skipped = sum(1 for n in skip if 2 <= n <= len(rows) + 1)  # row 1 is the header
+        batch.status, batch.results = batch.Status.IMPORTED, []
+        batch.save(update_fields=["imported", "data", "skipped", "status", "results"])
     return created

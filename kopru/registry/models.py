@@ -498,7 +498,17 @@ class Merge(models.Model):
 
 
 class ImportBatch(models.Model):
-    """An uploaded list waiting for its mapping and commit. The file is deleted on commit."""
+    """An uploaded list waiting for its mapping and commit. The file is deleted on commit.
+
+    Checking the rows (validation and the duplicate check of each) and importing them run
+    as background tasks: a partner's list of 20,000 rows against a registry of a million
+    people takes minutes, longer than a web request may."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("checking the rows")
+        CHECKED = "checked", _("checked")
+        IMPORTING = "importing", _("importing")
+        IMPORTED = "imported", _("imported")
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
@@ -508,7 +518,14 @@ class ImportBatch(models.Model):
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     population_group = models.CharField(max_length=24, choices=PopulationGroup.choices)
     mapping = models.JSONField(default=dict, blank=True)  # column index (str) -> field
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CHECKING)
+    rows = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0)  # rows checked so far
+    # One entry per row: number, their_id, display, birth_date, precision, errors, matches.
+    results = models.JSONField(default=list, blank=True)
+    problem = models.TextField(blank=True)  # why the last import was refused
     imported = models.PositiveIntegerField(null=True, blank=True)
+    skipped = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -1,6 +1,7 @@
 """Registry pages: find a person, register, view, edit."""
 
 import contextlib
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -740,49 +741,62 @@ def import_upload(request):
 
 
 def import_detail(request, pk):
+    from types import SimpleNamespace
+
+    from django.http import HttpResponse
+
     from .models import ImportBatch
 
-    batch = get_object_or_404(
-        ImportBatch, pk=pk, uploaded_by=request.user, mission=request.mission, imported__isnull=True
-    )
+    batch = get_object_or_404(ImportBatch, pk=pk, uploaded_by=request.user, mission=request.mission)
+    working = batch.status in (batch.Status.CHECKING, batch.Status.IMPORTING)
+    if request.GET.get("progress"):  # the page's poll while a task runs
+        if working:
+            return render(request, "registry/_import_progress.html", {"batch": batch})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if batch.status == batch.Status.IMPORTED:
+        return render(request, "registry/import_detail.html", {"batch": batch})
     headers, rows = imports.read_table(bytes(batch.data), batch.filename)
-    if request.method == "POST" and "mapping" in request.POST:
+    if batch.status == batch.Status.CHECKING and not batch.rows:
+        imports.request_check(batch)  # uploaded before checks ran in the background
+    if request.method == "POST" and "mapping" in request.POST and not working:
         imports.set_mapping(
             request.user, batch, {i: request.POST.get(f"col-{i}") for i in range(len(headers))}
         )
         return redirect("registry:import_detail", pk=batch.pk)
-    mapping = imports.mapping_of(batch, headers)
-    defaults = {"location": batch.location, "population_group": batch.population_group}
     if request.method == "POST" and "commit" in request.POST:
         skip = {int(n) for n in request.POST.getlist("skip") if n.isdigit()}
         try:
-            created = imports.commit_batch(request.user, batch, skip=skip, request=request)
+            imports.request_commit(request.user, batch, skip=skip, request=request)
         except ValidationError as exc:
-            for msg in exc.messages[:10]:
+            for msg in exc.messages:
                 messages.error(request, msg)
-        else:
-            skipped = sum(1 for n in skip if 2 <= n <= len(rows) + 1)  # row 1 is the header
-            if skipped:
-                # Skipped rows are named in the count, so that none is dropped unnoticed.
-                messages.success(
-                    request,
-                    _("%(n)s people imported; %(skipped)s rows skipped and not registered.")
-                    % {"n": len(created), "skipped": skipped},
-                )
-            else:
-                messages.success(request, _("%(n)s people imported.") % {"n": len(created)})
-            return redirect("registry:person_list")
-    results = imports.preview(request.user, request.mission, rows, mapping, defaults)
+        return redirect("registry:import_detail", pk=batch.pk)
+    results = []
+    if batch.status == batch.Status.CHECKED:
+        pks = {pk for r in batch.results for pk, _prob in r["matches"]}
+        people = Person.objects.in_bulk(pks)
+        for r in batch.results:
+            born = r["birth_date"] and date.fromisoformat(r["birth_date"])
+            results.append(
+                {
+                    **r,
+                    "person": SimpleNamespace(birth_date=born, birth_date_precision=r["precision"]),
+                    "matches": [(people[pk], prob) for pk, prob in r["matches"] if pk in people],
+                }
+            )
     return render(
         request,
         "registry/import_detail.html",
         {
             "batch": batch,
+            "working": working,
             "headers": list(enumerate(headers)),
-            "mapping": mapping,
+            "mapping": imports.mapping_of(batch, headers),
             "fields": [(k, imports.LABELS[k]) for k in imports.FIELDS],
             "results": results,
-            "errors": sum(1 for r in results if r.errors),
-            "matched": sum(1 for r in results if r.matches and not r.errors),
+            "errors": sum(1 for r in results if r["errors"]),
+            "matched": sum(1 for r in results if r["matches"] and not r["errors"]),
         },
     )

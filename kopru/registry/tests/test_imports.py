@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from kopru.core.models import AuditEvent
-from kopru.core.tests.factories import mission
+from kopru.core.tests.factories import make_user, mission
 from kopru.registry import imports, services
 from kopru.registry.models import Person
 
@@ -140,35 +140,76 @@ def test_the_command_previews_then_imports(clerk_zeynep, haliliye_centre, tmp_pa
     assert "imported 1 people" in capsys.readouterr().out
 
 
-def test_the_import_pages_from_upload_to_commit(login, clerk_zeynep, haliliye_centre):
+def test_the_import_pages_from_upload_to_commit(
+    login, clerk_zeynep, haliliye_centre, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kopru.registry.models import ImportBatch
 
     client = login(clerk_zeynep)
     upload = SimpleUploadedFile("list.csv", CSV.encode("utf-8"), content_type="text/csv")
-    response = client.post(
-        "/registry/imports/new/",
-        {
-            "file": upload,
-            "location": haliliye_centre.pk,
-            "population_group": "temporary_protection",
-        },
-    )
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            "/registry/imports/new/",
+            {
+                "file": upload,
+                "location": haliliye_centre.pk,
+                "population_group": "temporary_protection",
+            },
+        )
     batch = ImportBatch.objects.get()
     assert response["Location"] == f"/registry/imports/{batch.pk}/"
+    # The rows are checked in the background; until then the page shows how far it got and
+    # polls, and offers no import.
+    page = client.get(response["Location"]).content.decode()
+    assert "Checking row 0 of 4" in page and "Import the rows not skipped" not in page
+    poll = client.get(f"/registry/imports/{batch.pk}/?progress=1")
+    assert poll.status_code == 200 and 'hx-trigger="every 2s"' in poll.content.decode()
+    for callback in queued:
+        callback()  # the worker runs the check
+    batch.refresh_from_db()
+    assert batch.status == "checked" and batch.progress == 4
+    poll = client.get(f"/registry/imports/{batch.pk}/?progress=1")
+    assert poll.status_code == 204 and poll["HX-Refresh"] == "true"
     page = client.get(response["Location"]).content.decode()
     assert "4 rows" in page and "2 with errors" in page
     # Rows with errors arrive ticked to skip; importing the rest works.
-    done = client.post(
-        f"/registry/imports/{batch.pk}/", {"commit": "1", "skip": ["4", "5"]}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/imports/{batch.pk}/", {"commit": "1", "skip": ["4", "5"]})
     assert Person.objects.count() == 2
-    # Nothing is dropped unnoticed: the message counts the rows skipped.
-    assert "2 people imported; 2 rows skipped and not registered." in done.content.decode()
+    # Nothing is dropped unnoticed: the page counts the rows skipped.
+    done = client.get(f"/registry/imports/{batch.pk}/").content.decode()
+    assert "2 people imported; 2 rows skipped and not registered." in done
     batch.refresh_from_db()
-    assert batch.imported == 2 and bytes(batch.data) == b""  # the file is not kept
-    assert client.get(f"/registry/imports/{batch.pk}/").status_code == 404
+    assert batch.imported == 2 and bytes(batch.data) == b"" and batch.results == []
+    # Someone else's list is not theirs to see.
+    other = make_user("clerk_ali", "clerk")
+    assert login(other).get(f"/registry/imports/{batch.pk}/").status_code == 404
+
+
+def test_an_import_refused_in_the_background_says_why_and_writes_nothing(
+    login, clerk_zeynep, haliliye_centre, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kopru.registry.models import ImportBatch
+
+    client = login(clerk_zeynep)
+    upload = SimpleUploadedFile("list.csv", CSV.encode("utf-8"), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/registry/imports/new/",
+            {"file": upload, "location": haliliye_centre.pk, "population_group": "other"},
+        )
+    batch = ImportBatch.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/imports/{batch.pk}/", {"commit": "1"})  # bad rows not skipped
+    assert Person.objects.count() == 0
+    batch.refresh_from_db()
+    assert batch.status == "checked" and "Row 4" in batch.problem
+    page = client.get(f"/registry/imports/{batch.pk}/").content.decode()
+    assert "Nothing was imported" in page and "Import the rows not skipped" in page
 
 
 def test_an_upload_that_is_not_a_table_is_refused(login, clerk_zeynep, haliliye_centre):
