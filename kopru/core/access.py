@@ -120,6 +120,17 @@ API = {
     "registry.register_person": "registry.register",
     "registry.list_consents": "registry.view_people",
     "registry.record_consent": "registry.register",
+    "registry.update_person": "registry.register",
+    "registry.check_person": "registry.register",
+    "registry.get_photo": "registry.view_photos",
+    "registry.set_photo": "registry.view_photos",
+    "registry.create_household": "registry.register",
+    "registry.get_household": "registry.view_people",
+    "registry.add_member": "registry.register",
+    "registry.end_membership": "registry.register",
+    "registry.list_duplicates": "registry.merge",
+    "registry.decide_duplicate": "registry.merge",
+    "registry.undo_merge": "registry.merge",
 }
 
 

@@ -110,3 +110,100 @@ class ConsentOut(Schema):
     interpreter: str
     guardian_name: str
     guardian_relationship: str
+
+
+class DraftIn(Schema):
+    """What is known so far of a registration being typed; every field may be empty."""
+
+    given_name: str = ""
+    family_name: str = ""
+    father_name: str = ""
+    mother_name: str = ""
+    given_name_original: str = ""
+    family_name_original: str = ""
+    father_name_original: str = ""
+    mother_name_original: str = ""
+    sex: str = ""
+    birth_date: date | None = None
+    birth_date_precision: str = "exact"
+    nationality: str = ""
+    documents: list[DocumentSchema] = []
+    phones: list[str] = []
+    exclude_id: int | None = Field(None, description="The person being edited, if any")
+
+
+class MatchPart(Schema):
+    field: str
+    level: str
+    weight: float = Field(..., description="Log-likelihood weight: above 0 agrees")
+
+
+class MatchOut(Schema):
+    id: int | None = Field(None, description="Null when the record is outside your locations")
+    reference: str
+    probability: float
+    visible: bool
+    given_name: str = ""
+    family_name: str = ""
+    birth_date: date | None = None
+    parts: list[MatchPart]
+
+
+class MembershipOut(Schema):
+    id: int
+    person_id: int
+    reference: str
+    relationship: str
+    start_date: date
+    end_date: date | None
+    end_reason: str
+
+
+class HouseholdIn(Schema):
+    uid: UUID | None = None
+    head_id: int
+    location_id: int
+    neighbourhood: str = ""
+    address: str = ""
+
+
+class HouseholdOut(Schema):
+    id: int
+    uid: UUID
+    reference: str
+    location_id: int
+    neighbourhood: str
+    address: str
+    size: int
+    members: list[MembershipOut] = Field(..., description="Current members, then past ones")
+
+
+class MemberIn(Schema):
+    person_id: int
+    relationship: str
+
+
+class EndIn(Schema):
+    reason: str
+
+
+class CandidateOut(Schema):
+    id: int
+    person_a_id: int
+    person_b_id: int
+    score: float
+    status: str
+    parts: list[MatchPart]
+
+
+class DecisionIn(Schema):
+    decision: str = Field(..., description="merge or not_same")
+    survivor_id: int | None = Field(None, description="For a merge: the record that stays")
+
+
+class MergeOut(Schema):
+    id: int
+    survivor_id: int
+    merged_id: int
+    merged_at: datetime
+    undone_at: datetime | None

@@ -94,3 +94,19 @@ def _by_name(people, query, day, limit):
 
     candidates.sort(key=lambda p: (-score(p), fold(p.family_name), fold(p.given_name)))
     return candidates[:limit]
+
+
+def visible_households(user, mission):
+    from .models import Household
+
+    return access.scope(user, Household.objects.all(), mission, path_field="location__path")
+
+
+def visible_candidates(user, mission):
+    """Proposed duplicate pairs whose two records the user may both see."""
+    from .models import DuplicateCandidate
+
+    people = visible_people(user, mission)
+    return DuplicateCandidate.objects.filter(
+        mission=mission, person_a__in=people, person_b__in=people
+    ).select_related("person_a", "person_b", "person_a__location", "person_b__location")

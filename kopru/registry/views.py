@@ -307,11 +307,7 @@ def photo_remove(request, pk):
 
 
 def visible_households(request):
-    from .models import Household
-
-    return access.scope(
-        request.user, Household.objects.all(), request.mission, path_field="location__path"
-    )
+    return selectors.visible_households(request.user, request.mission)
 
 
 @require_POST
@@ -606,12 +602,7 @@ def person_matches(request):
 
 
 def _visible_candidates(request):
-    from .models import DuplicateCandidate
-
-    people = selectors.visible_people(request.user, request.mission)
-    return DuplicateCandidate.objects.filter(
-        mission=request.mission, person_a__in=people, person_b__in=people
-    ).select_related("person_a", "person_b", "person_a__location", "person_b__location")
+    return selectors.visible_candidates(request.user, request.mission)
 
 
 def duplicate_queue(request):

@@ -119,6 +119,10 @@ def _url_for(route, samples, user):
         "token_id": samples["token"].pk,
         "person_id": samples["person"].pk,
         "person_pk": samples["person"].pk,
+        "household_id": samples["membership"].household_id,
+        "membership_id": samples["membership"].pk,
+        "candidate_id": 1,
+        "merge_id": 1,
     }
     if route.startswith(("teams/", "admin/users/", "admin/roles/", "admin/missions/", "projects/")):
         kind = route.split("/")[1] if route.startswith("admin/") else route.split("/")[0]
