@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kopru.core",
     "kopru.registry",
+    "kopru.services",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,8 @@ CAPABILITIES = {
     "registry.register",
     "registry.merge",
     "registry.view_photos",
+    "services.record",
+    "services.manage_catalogue",
 }
 
 # Page routes by Django view name.

@@ -90,3 +90,10 @@ def load_locations():
 def load_reference():
     load_roles()
     load_locations()
+    # Apps above core ship their own reference data (the service catalogue); core does not
+    # import them, they offer a load_reference() on their AppConfig.
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("kopru.") and hasattr(config, "load_reference"):
+            config.load_reference()

@@ -1,0 +1,290 @@
+"""Every write to the service ledger (CONVENTIONS.md: one write path).
+
+Pages, the day sheet, the API and the programme apps all record a contact through
+record_service; it checks access, validates, writes in one transaction and audits."""
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopru.core import access, audit
+from kopru.core.models import AuditEvent, Location, Project
+
+from .models import (
+    AgeBand,
+    Headcount,
+    HeadcountSex,
+    Modality,
+    Participation,
+    ServiceEvent,
+    ServiceEventVersion,
+    ServiceProject,
+    ServiceType,
+    Subject,
+)
+
+CLOCK_SKEW = timedelta(minutes=10)  # a tablet's clock a little ahead is not "the future"
+
+
+def _subject_label(subject):
+    return Subject(subject).label
+
+
+def _clean(actor, mission, data):
+    """Validated fields of an event, or ValidationError naming each bad field. `data` holds
+    model instances (or None) for the relations, lists for participants, headcounts and
+    projects."""
+    errors = {}
+    service_type = data.get("service_type")
+    if not isinstance(service_type, ServiceType) or service_type.mission_id != mission.pk:
+        errors["service_type"] = _("Choose a service from this mission's catalogue.")
+    elif not service_type.active:
+        errors["service_type"] = _("This service is no longer offered.")
+
+    person, household = data.get("person"), data.get("household")
+    participants = list(dict.fromkeys(data.get("participants") or []))
+    headcounts = data.get("headcounts") or []
+    if person is not None:
+        subject = Subject.PERSON
+    elif household is not None:
+        subject = Subject.HOUSEHOLD
+    else:
+        subject = Subject.GROUP
+    if subject != Subject.GROUP and (participants or headcounts):
+        errors["participants"] = _("Participants and headcounts belong to group sessions.")
+    if subject == Subject.GROUP and not participants and not headcounts:
+        errors["participants"] = _(
+            "Say who received the service: a person, a household, or the participants of a "
+            "group session."
+        )
+    if "service_type" not in errors and subject not in service_type.subjects:
+        errors["service_type"] = _(
+            "%(service)s cannot be recorded for this recipient: %(subject)s."
+        ) % {
+            "service": service_type,
+            "subject": _subject_label(subject),
+        }
+
+    for who in [p for p in [person, *participants] if p is not None]:
+        if who.mission_id != mission.pk:
+            errors["participants" if who is not person else "person"] = _(
+                "%(reference)s is not registered in this mission."
+            ) % {"reference": who.reference}
+        elif who.merged_into_id:
+            errors["participants" if who is not person else "person"] = _(
+                "%(reference)s was merged; use %(survivor)s."
+            ) % {"reference": who.reference, "survivor": who.merged_into.reference}
+    if household is not None and household.mission_id != mission.pk:
+        errors["household"] = _("This household is not registered in this mission.")
+
+    at = data.get("at")
+    if at is None:
+        errors["at"] = _("Give the date and time of the service.")
+    elif at > timezone.now() + CLOCK_SKEW:
+        errors["at"] = _("The date is in the future.")
+
+    location = data.get("location")
+    if not isinstance(location, Location) or location.mission_id != mission.pk:
+        errors["location"] = _("Choose a place in this mission.")
+    elif location.level not in (Location.Level.SITE, Location.Level.DISTRICT):
+        errors["location"] = _("Choose a site or a district.")
+    elif not access.can_see_location(actor, location):
+        errors["location"] = _("This place is outside your teams' locations.")
+
+    if data.get("modality") not in Modality.values:
+        errors["modality"] = _("Choose how the service was given.")
+    team, staff = data.get("team"), data.get("staff")
+    if team is not None and team.mission_id != mission.pk:
+        errors["team"] = _("This team works in another mission.")
+    if staff is not None and not staff.missions.filter(pk=mission.pk).exists():
+        errors["staff"] = _("This person does not work in this mission.")
+
+    cells, total = {}, 0
+    for cell in headcounts:
+        key = (cell.get("sex"), cell.get("age_band"), bool(cell.get("disability")))
+        count = cell.get("count")
+        if key[0] not in HeadcountSex.values or key[1] not in AgeBand.values:
+            errors["headcounts"] = _("Count people by sex (female, male, other) and age band.")
+        elif not isinstance(count, int) or count < 0:
+            errors["headcounts"] = _("A headcount is a whole number, zero or more.")
+        elif key in cells:
+            errors["headcounts"] = _("Each sex, age band and disability is counted once.")
+        else:
+            cells[key] = count
+            total += count
+    declared = data.get("headcount_total")
+    if "headcounts" not in errors and declared is not None and cells and declared != total:
+        errors["headcounts"] = _(
+            "The headcount adds up to %(sum)s, but the total given is %(total)s."
+        ) % {"sum": total, "total": declared}
+
+    shares = {}
+    for project, share in data.get("projects") or []:
+        if not isinstance(project, Project) or project.mission_id != mission.pk:
+            errors["projects"] = _("Choose projects of this mission.")
+        elif project.pk in shares:
+            errors["projects"] = _("Each project is named once.")
+        else:
+            shares[project.pk] = (project, share)
+    if "projects" not in errors and shares:
+        if any(not isinstance(s, int) or not 1 <= s <= 100 for _p, s in shares.values()):
+            errors["projects"] = _("A project's share is a whole per cent from 1 to 100.")
+        elif sum(s for _p, s in shares.values()) != 100:
+            errors["projects"] = _("The projects' shares must add up to 100 per cent.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "service_type": service_type,
+        "subject": subject,
+        "person": person,
+        "household": household,
+        "at": at,
+        "location": location,
+        "team": team,
+        "staff": staff,
+        "modality": data["modality"],
+        "language": (data.get("language") or "")[:8],
+        "interpreter": (data.get("interpreter") or "").strip()[:150],
+        "notes": (data.get("notes") or "").strip(),
+        "category": service_type.category,
+        "headcount_total": (declared if declared is not None else total) if cells else None,
+        "participants": participants,
+        "headcounts": [
+            {"sex": s, "age_band": a, "disability": d, "count": n} for (s, a, d), n in cells.items()
+        ],
+        "projects": list(shares.values()),
+    }
+
+
+def _write_children(event, clean):
+    event.participants.all().delete()
+    event.headcounts.all().delete()
+    event.projects.all().delete()
+    Participation.objects.bulk_create(
+        Participation(event=event, person=p) for p in clean["participants"]
+    )
+    Headcount.objects.bulk_create(Headcount(event=event, **cell) for cell in clean["headcounts"])
+    ServiceProject.objects.bulk_create(
+        ServiceProject(event=event, project=p, share=s) for p, s in clean["projects"]
+    )
+
+
+CHILDREN = ("participants", "headcounts", "projects")
+
+
+def record_service(actor, mission, *, uid=None, request=None, **data):
+    """Record one contact. Sending the same `uid` again returns the event stored the first
+    time and writes nothing."""
+    access.require(actor, "services.record")
+    if not access.in_mission(actor, mission):
+        raise PermissionDenied(_("You do not work in this mission."))
+    if uid:
+        existing = ServiceEvent.objects.filter(uid=uid).first()
+        if existing is not None:
+            if existing.mission_id != mission.pk:
+                raise ValidationError({"uid": _("This identifier is already used.")})
+            return existing
+    clean = _clean(actor, mission, data)
+    with transaction.atomic():
+        event = ServiceEvent.objects.create(
+            uid=uid or uuid.uuid4(),
+            mission=mission,
+            recorded_by=actor,
+            **{k: v for k, v in clean.items() if k not in CHILDREN},
+        )
+        _write_children(event, clean)
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            event,
+            request=request,
+            category=event.category,
+            details={"service_type": event.service_type.code, "subject": event.subject},
+        )
+    return event
+
+
+def _snapshot(actor, event):
+    data = model_to_dict(event, exclude=["id"])
+    data["at"] = event.at.isoformat()
+    data["uid"] = str(event.uid)
+    data["participants"] = list(event.participants.values_list("person_id", flat=True))
+    data["headcounts"] = list(event.headcounts.values("sex", "age_band", "disability", "count"))
+    data["projects"] = list(event.projects.values_list("project_id", "share"))
+    ServiceEventVersion.objects.create(event=event, saved_by=actor, data=data)
+
+
+def _ensure_editable(actor, event):
+    access.require(actor, "services.record")
+    if not access.in_mission(actor, event.mission) or not access.can_see_location(
+        actor, event.location
+    ):
+        raise PermissionDenied(_("This place is outside your teams' locations."))
+    if not access.can_see_category(actor, event.category):
+        raise PermissionDenied(_("Your role does not see this kind of service."))
+    if event.voided_at:
+        raise ValidationError(_("This service was deleted."))
+
+
+def update_service(actor, event, *, request=None, **changes):
+    """Change an event; what it was before is kept as a version, and the change audited."""
+    _ensure_editable(actor, event)
+    current = {
+        "service_type": event.service_type,
+        "person": event.person,
+        "household": event.household,
+        "at": event.at,
+        "location": event.location,
+        "team": event.team,
+        "staff": event.staff,
+        "modality": event.modality,
+        "language": event.language,
+        "interpreter": event.interpreter,
+        "notes": event.notes,
+        "headcount_total": event.headcount_total,
+        "participants": [p.person for p in event.participants.select_related("person")],
+        "headcounts": list(event.headcounts.values("sex", "age_band", "disability", "count")),
+        "projects": [(sp.project, sp.share) for sp in event.projects.select_related("project")],
+    }
+    clean = _clean(actor, event.mission, {**current, **changes})
+    with transaction.atomic():
+        _snapshot(actor, event)
+        for field, value in clean.items():
+            if field not in CHILDREN:
+                setattr(event, field, value)
+        event.save()
+        _write_children(event, clean)
+        audit.record(
+            actor,
+            AuditEvent.Action.CHANGE,
+            event,
+            request=request,
+            category=event.category,
+            details={"fields": sorted(changes)},
+        )
+    return event
+
+
+def void_service(actor, event, *, reason, request=None):
+    """Delete a service recorded by mistake: it stops counting, its history stays."""
+    _ensure_editable(actor, event)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the service is deleted.")})
+    with transaction.atomic():
+        _snapshot(actor, event)
+        event.voided_at, event.void_reason = timezone.now(), reason.strip()[:200]
+        event.save(update_fields=["voided_at", "void_reason", "changed_at"])
+        audit.record(
+            actor,
+            AuditEvent.Action.DELETE,
+            event,
+            request=request,
+            category=event.category,
+            details={"reason": event.void_reason},
+        )
+    return event
