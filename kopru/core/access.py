@@ -133,6 +133,9 @@ API = {
     "registry.list_duplicates": "registry.merge",
     "registry.decide_duplicate": "registry.merge",
     "registry.undo_merge": "registry.merge",
+    "services.catalogue": AUTHENTICATED,
+    "services.record_event": "services.record",
+    "services.person_events": "registry.view_people",
 }
 
 

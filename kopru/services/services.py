@@ -288,3 +288,51 @@ def void_service(actor, event, *, reason, request=None):
             details={"reason": event.void_reason},
         )
     return event
+
+
+def resolve(
+    mission,
+    *,
+    service_type=None,
+    person_id=None,
+    household_id=None,
+    participant_ids=(),
+    location_id=None,
+    team_id=None,
+    staff_id=None,
+    project_shares=(),
+):
+    """Model instances for the ids a form or the API sends; an unknown id becomes a value
+    _clean refuses with its field's message (so both entry points read the same errors)."""
+    from kopru.core.models import Team, User
+    from kopru.registry.models import Household, Person
+
+    people = Person.objects.select_related("merged_into")
+    found = {
+        "service_type": ServiceType.objects.filter(mission=mission, code=service_type).first(),
+        "person": people.filter(pk=person_id).first() if person_id else None,
+        "household": Household.objects.filter(pk=household_id).first() if household_id else None,
+        "location": Location.objects.filter(pk=location_id).first() if location_id else None,
+        "team": Team.objects.filter(pk=team_id).first() if team_id else None,
+        "staff": User.objects.filter(pk=staff_id).first() if staff_id else None,
+    }
+    errors = {}
+    if person_id and found["person"] is None:
+        errors["person"] = _("Unknown person.")
+    if team_id and found["team"] is None:
+        errors["team"] = _("This team works in another mission.")
+    if staff_id and found["staff"] is None:
+        errors["staff"] = _("This person does not work in this mission.")
+    if household_id and found["household"] is None:
+        errors["household"] = _("This household is not registered in this mission.")
+    participants = list(people.filter(pk__in=list(participant_ids)))
+    if len(participants) != len(set(participant_ids)):
+        errors["participants"] = _("Some participants are not registered.")
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=[p for p, _s in project_shares])}
+    if len(projects) != len({p for p, _s in project_shares}):
+        errors["projects"] = _("Choose projects of this mission.")
+    if errors:
+        raise ValidationError(errors)
+    found["participants"] = participants
+    found["projects"] = [(projects[p], s) for p, s in project_shares]
+    return found

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from kopru.core.models import AuditEvent
-from kopru.core.services import issue_token
+from kopru.core.tests.api_client import Api as TokenApi
 from kopru.core.tests.factories import mission
 from kopru.registry import services
 from kopru.registry.models import DuplicateCandidate, Person
@@ -18,21 +18,8 @@ from .test_register import VALID_99, person
 pytestmark = pytest.mark.django_db
 
 
-class Api:
-    """A tablet holding a user's token."""
-
-    def __init__(self, client, user):
-        self.client = client
-        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user, name='tablet')[1]}"}
-
-    def __getattr__(self, method):
-        def call(path, body=None, **extra):
-            kwargs = {**self.headers, **extra}
-            if body is not None:
-                kwargs.update(data=json.dumps(body), content_type="application/json")
-            return getattr(self.client, method)(f"/api/v1/registry{path}", **kwargs)
-
-        return call
+def Api(client, user):
+    return TokenApi(client, user, "registry")
 
 
 @pytest.fixture

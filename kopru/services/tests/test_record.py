@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kopru.core.models import AuditEvent, Project
-from kopru.core.tests.factories import make_user, mission
+from kopru.core.tests.factories import mission
 from kopru.registry import services as registry
 from kopru.registry.models import Household
 from kopru.registry.tests.test_register import person
@@ -35,28 +35,6 @@ def not_for(subject):
 
 def now():
     return timezone.now() - timedelta(hours=1)
-
-
-@pytest.fixture
-def nurse_elif(sanliurfa_team):
-    return make_user("nurse_elif", "nurse", teams=[sanliurfa_team])
-
-
-@pytest.fixture
-def amina(clerk_zeynep, haliliye_centre):
-    return registry.register_person(
-        clerk_zeynep, person(haliliye_centre, given_name="Amina", sex="female")
-    )
-
-
-@pytest.fixture
-def twenty(clerk_zeynep, haliliye_centre):
-    return [
-        registry.register_person(
-            clerk_zeynep, person(haliliye_centre, given_name=f"Participant{n}", family_name="Kaya")
-        )
-        for n in range(20)
-    ]
 
 
 def test_the_catalogue_ships_in_every_mission_and_language():
