@@ -50,3 +50,4 @@ def _fast_hashing_and_tasks(settings):
     ]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = True
+    settings.DEMO_SCALE = 0.02  # a sliver of the demo year of services

@@ -252,6 +252,10 @@ TASKS = {
     }
 }
 
+# --- Messages to people ---------------------------------------------------------------------
+# Reminders and notices go to the outbox table; this class delivers them (kopru.core.messaging).
+KOPRU_MESSAGE_GATEWAY = env("MESSAGE_GATEWAY", "kopru.core.messaging.ConsoleGateway")
+
 # --- API ------------------------------------------------------------------------------------
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
@@ -260,6 +264,9 @@ NINJA_MAX_PER_PAGE_SIZE = API_MAX_PAGE_SIZE
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("KOPRU_DEMO_PASSWORD", "kopru-demo")
+# How much of the demo year of services to generate (1 = the full year, ~19,000 events; the
+# tests use a sliver).
+DEMO_SCALE = float(env("DEMO_SCALE", "1"))
 
 LOGGING = {
     "version": 1,

@@ -9,5 +9,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("registry/", include("kopru.registry.urls")),
+    path("services/", include("kopru.services.urls")),
     path("", include("kopru.core.urls")),
 ]

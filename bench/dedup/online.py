@@ -28,6 +28,9 @@ QUERIES, WARM_UP = 1000, 50
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kopru.settings")
     os.environ.setdefault("KOPRU_VAR_DIR", tempfile.mkdtemp(prefix="kopru-online-"))
+    # The demo's users and sites are needed, not its year of services: the population
+    # generated below replaces the demo's people.
+    os.environ.setdefault("KOPRU_DEMO_SCALE", "0")
     import django
 
     django.setup()

@@ -321,3 +321,32 @@ class AuditVerification(models.Model):
 
     def __str__(self):
         return f"audit check {self.requested_at:%Y-%m-%d %H:%M}: {self.ok}"
+
+
+class OutboxMessage(models.Model):
+    """Every message Kopru sends a person (SMS, later others) goes here first; the configured
+    gateway delivers it (kopru.core.messaging). The table is the record of what was sent."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    to = models.CharField(_("to"), max_length=32)
+    body = models.TextField(_("message"))
+    language = models.CharField(_("language"), max_length=8)
+    purpose = models.CharField(_("purpose"), max_length=40)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    gateway = models.CharField(max_length=60, blank=True)
+    error = models.CharField(max_length=250, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.purpose} to {self.to[:-4]}**** ({self.status})"

@@ -15,7 +15,7 @@ from kopru.core import access, audit, exports
 from kopru.core.models import AuditEvent
 from kopru.core.views import apply_errors
 
-from . import choices, imports, references, selectors, services, validation
+from . import choices, imports, panels, references, selectors, services, validation
 from .consent import state as consent_state
 from .forms import DocumentFormSet, PersonForm, PhoneFormSet
 from .models import WG_DOMAINS, Person
@@ -245,6 +245,7 @@ def person_detail(request, pk):
             "spoken_languages": [choices.language_name(c) for c in person.languages],
             "interpreter_language": choices.language_name(person.interpreter_language),
             "can_edit": access.has(request.user, "registry.register"),
+            "actions": panels.actions(panels.PERSON_ACTIONS, request.user, person),
             "photo": _photo_panel(request.user, person),
             "consents": sorted(
                 consent_state(person).values(), key=lambda e: (e.purpose, e.recipient)
@@ -401,6 +402,7 @@ def household_detail(request, pk):
             "relationships": Membership.Relationship.choices,
             "error": error,
             "can_edit": access.has(request.user, "registry.register"),
+            "actions": panels.actions(panels.HOUSEHOLD_ACTIONS, request.user, household),
         },
     )
 

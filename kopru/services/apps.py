@@ -7,6 +7,9 @@ class ServicesConfig(AppConfig):
     label = "services"
     verbose_name = _("Services")
 
+    def ready(self):
+        from . import hooks  # noqa: F401  (navigation, person pages, demo)
+
     def load_reference(self):
         """The shipped service catalogue, into every mission (core.reference calls this)."""
         from .catalogue import load_catalogue

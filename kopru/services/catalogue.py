@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kopru.core.models import Mission
 
-from .models import Sector, ServiceType, SubSector, Unit
+from .models import InterpretingLanguage, Sector, ServiceType, SubSector, Unit
 
 DATA = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
@@ -52,3 +52,5 @@ def load_catalogue(missions=None):
                             "category": t_spec["category"],
                         },
                     )
+        for code in data["interpreting_languages"]:
+            InterpretingLanguage.objects.get_or_create(mission=mission, code=code)

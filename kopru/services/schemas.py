@@ -62,3 +62,106 @@ class ServiceTypeOut(Schema):
     unit: str
     subjects: list[str]
     category: str
+
+
+class ProviderOut(Schema):
+    id: int
+    name: str
+    kind: str
+    internal: bool
+    location_id: int
+    address: str
+    phone: str
+    email: str
+    languages: list[str]
+    offers: list[str]
+    eligibility: str
+    hours: str
+
+
+class ReferralIn(Schema):
+    uid: UUID | None = Field(None, description="Client-made UUID; sending it again is a no-op.")
+    person_id: int
+    provider_id: int
+    service_type: str | None = Field(None, description="Code of the service requested")
+    from_event_id: int | None = None
+    reason: str
+    urgency: str = Field(..., description="routine, urgent or emergency")
+
+
+class ReferralUpdateOut(Schema):
+    status: str
+    at: datetime
+    by: str
+    channel: str
+    feedback: str
+
+
+class ReferralOut(Schema):
+    id: int
+    uid: UUID
+    number: str
+    shown: bool = Field(..., description="False: your role may know of it, not its detail")
+    person_id: int
+    provider_id: int | None
+    service_type: str | None
+    reason: str | None
+    urgency: str
+    status: str
+    due: datetime
+    overdue: bool
+    created_at: datetime
+    updates: list[ReferralUpdateOut]
+
+
+class MoveIn(Schema):
+    status: str = Field(..., description="accepted, declined, in_progress, completed or closed")
+    feedback: str = ""
+    by_name: str = Field("", description="Who answered at the provider, when recorded for them")
+
+
+class AppointmentIn(Schema):
+    uid: UUID | None = Field(None, description="Client-made UUID; sending it again is a no-op.")
+    person_id: int
+    site_id: int
+    service_type: str
+    starts_at: datetime
+    ends_at: datetime
+    room_id: int | None = None
+    staff_id: int | None = Field(None, description="The staff member the person will see")
+    language: str = Field("", description="ISO 639-3 code of the interpreting language")
+    interpreter_id: int | None = None
+    notes: str = ""
+
+
+class AppointmentOut(Schema):
+    id: int
+    uid: UUID
+    person_id: int
+    site_id: int
+    room_id: int | None
+    service_type: str | None
+    starts_at: datetime
+    ends_at: datetime
+    language: str
+    interpreter_id: int | None
+    status: str
+
+
+class StatusIn(Schema):
+    status: str = Field(..., description="attended, missed or cancelled")
+
+
+class InterpreterOut(Schema):
+    id: int
+    name: str
+    languages: list[str]
+
+
+class TimelineEntryOut(Schema):
+    at: datetime
+    kind: str
+    shown: bool
+    title: str
+    detail: str
+    status: str

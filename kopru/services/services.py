@@ -26,6 +26,7 @@ from .models import (
     ServiceProject,
     ServiceType,
     Subject,
+    SubSector,
 )
 
 CLOCK_SKEW = timedelta(minutes=10)  # a tablet's clock a little ahead is not "the future"
@@ -45,6 +46,9 @@ def _clean(actor, mission, data):
         errors["service_type"] = _("Choose a service from this mission's catalogue.")
     elif not service_type.active:
         errors["service_type"] = _("This service is no longer offered.")
+    elif not access.can_see_category(actor, service_type.category):
+        # A role that could not read the record back must not write it.
+        errors["service_type"] = _("Your role does not record this kind of service.")
 
     person, household = data.get("person"), data.get("household")
     participants = list(dict.fromkeys(data.get("participants") or []))
@@ -336,3 +340,31 @@ def resolve(
     found["participants"] = participants
     found["projects"] = [(projects[p], s) for p, s in project_shares]
     return found
+
+
+def save_catalogue_entry(actor, entry, *, request=None):
+    """Create or change a unit, sector, sub-sector or service type. Codes are kept once
+    used: reports and the API refer to them."""
+    access.require(actor, "services.manage_catalogue")
+    mission = entry.sector.mission if isinstance(entry, SubSector) else entry.mission
+    if not access.in_mission(actor, mission):
+        raise PermissionDenied(_("You do not work in this mission."))
+    if not (entry.names or {}).get("en"):
+        raise ValidationError({"names": _("Give at least the English name.")})
+    if isinstance(entry, ServiceType):
+        if not entry.subjects or set(entry.subjects) - set(Subject.values):
+            raise ValidationError({"subjects": _("Say whom the service is given to.")})
+        if entry.sub_sector.sector.mission_id != mission.pk or entry.unit.mission_id != mission.pk:
+            raise ValidationError({"sub_sector": _("Choose a sub-sector of this mission.")})
+    entry.full_clean()
+    created = entry.pk is None
+    with transaction.atomic():
+        entry.save()
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
+            entry,
+            request=request,
+            mission=mission.pk,
+        )
+    return entry

@@ -184,3 +184,38 @@ def test_a_clerk_takes_a_photograph_after_consent(browser, live_server, demo, tm
     assert size == [450, 600]
     assert "Photograph saved." in page.inner_text("main")
     context.close()
+
+
+def test_a_day_sheet_is_filled_with_the_keyboard(browser, live_server, demo):
+    """The activity once, then each person's reference and Enter: the row appears, the field
+    empties for the next one, and the sheet records one service per person."""
+    from kopru.registry.models import Person
+    from kopru.services.models import ServiceEvent
+
+    base = live_server.url
+    haliliye = list(
+        Person.objects.filter(location__name="Haliliye Community Centre", merged_into=None)
+        .order_by("pk")
+        .values_list("reference", flat=True)[:3]
+    )
+    before = ServiceEvent.objects.count()
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, base, "clerk")
+    page.goto(f"{base}/services/day-sheet/")
+    page.select_option("#id_service_type", "counselling_information_guidance")
+    lookup = page.locator("#sheet-q")
+    for n, reference in enumerate(haliliye, start=1):
+        lookup.fill(reference)
+        lookup.press("Enter")
+        page.locator("#sheet-rows tr[id^='row-']").nth(n - 1).wait_for()
+        assert lookup.input_value() == ""
+    assert page.inner_text("#sheet-count") == "3"
+    page.click("#sheet-save")
+    page.wait_for_url(f"{base}/services/day-sheet/")
+    assert "3 services recorded" in page.inner_text("main")
+    assert ServiceEvent.objects.count() == before + 3
+    assert errors == []
+    context.close()

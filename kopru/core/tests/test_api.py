@@ -41,7 +41,9 @@ def test_a_token_is_shown_once_and_stored_only_as_a_hash(login, clerk_zeynep):
         "registry.register",
         "registry.view_people",
         "registry.view_photos",
+        "services.appointments",
         "services.record",
+        "services.refer",
     ]
     assert AuditEvent.objects.filter(action="create", object_type="core.apitoken").exists()
 

@@ -75,7 +75,8 @@ def test_the_demo_has_people_and_duplicates_waiting_for_review(settings):
     from kopru.registry.models import DedupRun, DuplicateCandidate, Person
 
     call_command("load_demo", verbosity=0)
-    assert Person.objects.filter(mission__code="TR").count() == 308
+    # 300 people and 8 registered twice by the registry demo; the services demo adds families.
+    assert Person.objects.filter(mission__code="TR").count() >= 308
     # The worker runs the queued search; here the test runs it.
     run(DedupRun.objects.get().pk)
     assert DuplicateCandidate.objects.filter(status="open").count() >= 6
