@@ -20,15 +20,16 @@ demo.LOADERS.append(_demo_services)
 
 # --- Navigation and the person's and household's pages ------------------------------------
 
+navigation.SECTIONS["services"] = _("Services")
 navigation.ITEMS[3:3] = [
     navigation.NavItem(_("Day sheet"), "services:day_sheet"),
     navigation.NavItem(_("Referrals"), "services:referral_list"),
     navigation.NavItem(_("Calendar"), "services:site_day"),
-    navigation.NavItem(_("Directory"), "services:directory"),
+    navigation.NavItem(_("My interpreting"), "services:interpreter_day_own"),
+    navigation.NavItem(_("Directory"), "services:directory", "services"),
+    navigation.NavItem(_("Centre activity"), "services:centre_activity", "services"),
 ]
 navigation.ITEMS += [
-    navigation.NavItem(_("My interpreting"), "services:interpreter_day_own"),
-    navigation.NavItem(_("Centre activity"), "services:centre_activity"),
     navigation.NavItem(_("Service catalogue"), "services:catalogue", "admin"),
     navigation.NavItem(_("Interpreters"), "services:interpreter_list", "admin"),
 ]

@@ -193,36 +193,54 @@ def timeline(user, person):
 def centre_figures(site, start, end):
     """A centre's figures for a period, as the quarterly report gives them: services
     delivered (live events at the site) and beneficiaries (registered people served, each
-    once, plus people counted at group sessions, who cannot be de-duplicated), by service."""
-    from django.db.models import Count, Q, Sum
+    once, directly, in a group session or through their household, plus people counted at
+    group sessions, who cannot be de-duplicated), also by service."""
+    from collections import defaultdict
+
+    from kopru.registry.models import Membership
 
     from .models import Participation
 
-    events = ServiceEvent.objects.filter(
-        location=site, at__gte=start, at__lt=end, voided_at__isnull=True
+    events = list(
+        ServiceEvent.objects.filter(
+            location=site, at__gte=start, at__lt=end, voided_at__isnull=True
+        ).values_list("pk", "service_type", "person", "household", "headcount_total")
     )
-    direct = set(events.exclude(person=None).values_list("person", flat=True))
-    grouped = set(Participation.objects.filter(event__in=events).values_list("person", flat=True))
-    members = set(
-        events.exclude(household=None)
-        .filter(household__memberships__end_date__isnull=True)
-        .values_list("household__memberships__person", flat=True)
-    )
-    registered = direct | grouped | members
-    counted = events.aggregate(n=Sum("headcount_total"))["n"] or 0
-    by_type = (
-        events.values("service_type")
-        .annotate(
-            services=Count("pk", distinct=True),
-            people=Count("person", distinct=True) + Count("participants__person", distinct=True),
-            counted=Sum("headcount_total", filter=Q(headcount_total__isnull=False)),
-        )
-        .order_by("-services")
+    ids = [e[0] for e in events]
+    in_group = defaultdict(set)
+    for event, person in Participation.objects.filter(event__in=ids).values_list("event", "person"):
+        in_group[event].add(person)
+    members = defaultdict(set)
+    households = {e[3] for e in events if e[3]}
+    for household, person in Membership.objects.filter(
+        household__in=households, end_date__isnull=True
+    ).values_list("household", "person"):
+        members[household].add(person)
+    rows = defaultdict(lambda: {"services": 0, "people": set(), "counted": 0})
+    for pk, service_type, person, household, counted in events:
+        row = rows[service_type]
+        row["services"] += 1
+        row["people"] |= {person} if person else set()
+        row["people"] |= in_group[pk] | members.get(household, set())
+        row["counted"] += counted or 0
+    registered = set().union(*(r["people"] for r in rows.values())) if rows else set()
+    counted = sum(r["counted"] for r in rows.values())
+    by_type = sorted(
+        (
+            {
+                "service_type": t,
+                "services": r["services"],
+                "people": len(r["people"]),
+                "counted": r["counted"],
+            }
+            for t, r in rows.items()
+        ),
+        key=lambda r: -r["services"],
     )
     return {
-        "services": events.count(),
+        "services": len(events),
         "registered": len(registered),
         "counted": counted,
         "beneficiaries": len(registered) + counted,
-        "by_type": list(by_type),
+        "by_type": by_type,
     }
