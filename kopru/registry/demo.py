@@ -38,6 +38,17 @@ def foreigner_id(rng):
     return body + tckimlik.calc_check_digits(body)
 
 
+def mobile(rng):
+    """A Turkish mobile number as people give it."""
+    number = f"+90 5{rng.randint(30, 55)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+    return {"number": number, "label": ""}
+
+
+def birth(rng, year, estimated):
+    """A date of birth: 1 January when the year is an estimate, else a day in that year."""
+    return date(year, 1, 1) if estimated else date(year, rng.randint(1, 12), rng.randint(1, 28))
+
+
 def load_demo_people(n=300, seed=2026):
     if Person.objects.exists():
         return
@@ -66,22 +77,12 @@ def load_demo_people(n=300, seed=2026):
         father, father_orig = split(rng.choice(pool["male"]))
         estimated = rng.random() < 0.25
         year = rng.randint(1950, 2024)
-        born = date(year, 1, 1) if estimated else date(year, rng.randint(1, 12), rng.randint(1, 28))
+        born = birth(rng, year, estimated)
         site = rng.choice(sites)
         documents = []
         if nat != "TUR" and rng.random() < 0.7:
             documents.append({"kind": "tr_foreigner_id", "number": foreigner_id(rng)})
-        phones = (
-            [
-                {
-                    "number": f"+90 5{rng.randint(30, 55)} {rng.randint(100, 999)} "
-                    f"{rng.randint(1000, 9999)}",
-                    "label": "",
-                }
-            ]
-            if rng.random() < 0.8
-            else []
-        )
+        phones = [mobile(rng)] if rng.random() < 0.8 else []
         wg = {d: rng.choice([1, 1, 1, 1, 2, 3]) for d in ("wg_seeing", "wg_mobility")}
         person = services.new_person(
             mission,

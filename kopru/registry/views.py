@@ -437,6 +437,7 @@ def consent_record(request, pk):
         initial={
             "purpose": request.GET.get("purpose", "registration"),
             "language": request.GET.get("language", "tr"),
+            "recipient": request.GET.get("recipient", ""),
             # No decision is pre-selected: consent is what the person says, never a default.
         },
     )

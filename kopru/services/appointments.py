@@ -23,6 +23,7 @@ from kopru.core.models import AuditEvent, Location
 from kopru.registry.models import Person
 
 from .models import Appointment, Interpreter, OpeningHours, Room
+from .services import sent_before
 
 CLOCK_SKEW = timedelta(minutes=10)
 LIVE = (Appointment.Status.BOOKED, Appointment.Status.ATTENDED)
@@ -213,12 +214,8 @@ def book(actor, mission, *, uid=None, request=None, **data):
     access.require(actor, "services.appointments")
     if not access.in_mission(actor, mission):
         raise PermissionDenied(_("You do not work in this mission."))
-    if uid:
-        existing = Appointment.objects.filter(uid=uid).first()
-        if existing is not None:
-            if existing.mission_id != mission.pk:
-                raise ValidationError({"uid": _("This identifier is already used.")})
-            return existing
+    if (existing := sent_before(Appointment, uid, mission=mission)) is not None:
+        return existing
     clean = _clean(actor, mission, data)
     with transaction.atomic():
         _refuse_double_booking(clean, mission)
@@ -409,6 +406,27 @@ def _spans_ok(spans, label):
         for (_a, end), (start, _b) in zip(day_spans, day_spans[1:], strict=False):
             if start < end:
                 raise ValidationError({label: _("Two spans of the same day overlap.")})
+
+
+def add_interpreting_language(actor, mission, code, *, request=None):
+    """Let the mission book interpreters in one more language (an ISO 639-3 code)."""
+    import pycountry
+
+    from .models import InterpretingLanguage
+
+    access.require(actor, "services.manage_catalogue")
+    if not access.in_mission(actor, mission):
+        raise PermissionDenied(_("You do not work in this mission."))
+    code = (code or "").strip().lower()
+    if len(code) != 3 or pycountry.languages.get(alpha_3=code) is None:
+        raise ValidationError({"code": _("Give an ISO 639-3 language code, such as “tir”.")})
+    with transaction.atomic():
+        language, created = InterpretingLanguage.objects.get_or_create(mission=mission, code=code)
+        if created:
+            audit.record(
+                actor, AuditEvent.Action.CREATE, language, request=request, mission=mission.pk
+            )
+    return language
 
 
 def save_interpreter(actor, interpreter, *, availability=None, request=None):

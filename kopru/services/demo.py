@@ -28,7 +28,7 @@ from kopru.core import access, audit
 from kopru.core import services as core
 from kopru.core.models import AuditEvent, Location, Mission, Project, Role, Team, User
 from kopru.registry import services as registry
-from kopru.registry.demo import POOLS, foreigner_id, split
+from kopru.registry.demo import POOLS, birth, foreigner_id, mobile, split
 from kopru.registry.models import (
     ConsentEvent,
     DatePrecision,
@@ -936,11 +936,7 @@ class Demo:
                 if relationship in ("head", "spouse") and sex == "male":
                     father_of_children = (given, given_orig)
                 estimated = relationship != "child" and rng.random() < 0.2
-                born = (
-                    date(year, 1, 1)
-                    if estimated
-                    else date(year, rng.randint(1, 12), rng.randint(1, 28))
-                )
+                born = birth(rng, year, estimated)
                 if born > self.today:
                     born = self.today - timedelta(days=rng.randint(30, 300))
                 documents = []
@@ -956,13 +952,7 @@ class Demo:
                     and rng.random() < 0.85
                     or (relationship == "spouse" and rng.random() < 0.4)
                 ):
-                    phones.append(
-                        {
-                            "number": f"+90 5{rng.randint(30, 55)} {rng.randint(100, 999)} "
-                            f"{rng.randint(1000, 9999)}",
-                            "label": "",
-                        }
-                    )
+                    phones.append(mobile(rng))
                 hard = rng.random() < 0.07
                 wg = {
                     domain: (

@@ -73,6 +73,7 @@ class EventForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, mission, subject, **kwargs):
         super().__init__(*args, **kwargs)
+        self.mission = mission
         self.fields["service_type"].choices = service_choices(user, mission, subject)
         self.fields["location"].queryset = places(user, mission)
         self.fields["team"].queryset = user.teams.filter(mission=mission, active=True)
@@ -111,6 +112,23 @@ class EventForm(BootstrapMixin, forms.Form):
     @property
     def detail_fields(self):
         return [self[f] for f in ("language", "interpreter", "notes")]
+
+    def event_data(self):
+        """What the form says, as record_service and update_service take it."""
+        data = self.cleaned_data
+        return {
+            "service_type": ServiceType.objects.filter(
+                mission=self.mission, code=data["service_type"]
+            ).first(),
+            "at": data["at"],
+            "location": data["location"],
+            "team": data["team"],
+            "modality": data["modality"],
+            "language": data["language"],
+            "interpreter": data["interpreter"],
+            "notes": data["notes"],
+            "projects": self.project_shares(),
+        }
 
     def project_shares(self):
         return [

@@ -24,6 +24,7 @@ from kopru.core.models import AuditEvent, Sensitivity
 from kopru.registry.models import ConsentEvent, ConsentPurpose
 
 from .models import Provider, Referral, ReferralLink, ReferralUpdate
+from .services import sent_before
 
 RULES = Path(__file__).resolve().parent / "data" / "referral_rules.json"
 SENSITIVITY_ORDER = ["general", "financial", "protection", "health", "mental_health", "gbv"]
@@ -84,12 +85,8 @@ def make_referral(
     mission = person.mission
     if not access.in_mission(actor, mission) or not access.can_see_location(actor, person.location):
         raise PermissionDenied(_("This person is outside your teams' locations."))
-    if uid:
-        existing = Referral.objects.filter(uid=uid).first()
-        if existing is not None:
-            if existing.person_id != person.pk:
-                raise ValidationError({"uid": _("This identifier is already used.")})
-            return existing
+    if (existing := sent_before(Referral, uid, person=person)) is not None:
+        return existing
     errors = {}
     if person.merged_into_id:
         errors["person"] = _("%(reference)s was merged; use %(survivor)s.") % {

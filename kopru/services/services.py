@@ -181,18 +181,27 @@ def _write_children(event, clean):
 CHILDREN = ("participants", "headcounts", "projects")
 
 
+def sent_before(model, uid, **owner):
+    """The record a client already sent with this uid, or None. A uid that names another
+    owner's record (another mission, another person) is refused, never handed over."""
+    if not uid:
+        return None
+    existing = model.objects.filter(uid=uid).first()
+    if existing is not None and any(
+        getattr(existing, f"{field}_id") != value.pk for field, value in owner.items()
+    ):
+        raise ValidationError({"uid": _("This identifier is already used.")})
+    return existing
+
+
 def record_service(actor, mission, *, uid=None, request=None, **data):
     """Record one contact. Sending the same `uid` again returns the event stored the first
     time and writes nothing."""
     access.require(actor, "services.record")
     if not access.in_mission(actor, mission):
         raise PermissionDenied(_("You do not work in this mission."))
-    if uid:
-        existing = ServiceEvent.objects.filter(uid=uid).first()
-        if existing is not None:
-            if existing.mission_id != mission.pk:
-                raise ValidationError({"uid": _("This identifier is already used.")})
-            return existing
+    if (existing := sent_before(ServiceEvent, uid, mission=mission)) is not None:
+        return existing
     clean = _clean(actor, mission, data)
     with transaction.atomic():
         event = ServiceEvent.objects.create(

@@ -114,6 +114,14 @@ def test_a_consultation_a_referral_accepted_and_completed_and_the_timeline(
     form = {"provider": provider.pk, "urgency": "urgent", "reason": "Needs a residence permit"}
     refused = client.post(f"/services/people/{amina.pk}/refer/", form)
     assert refused.status_code == 200 and "consented" in refused.content.decode()
+    # ...and offers to record that consent, the recipient filled in, in any language.
+    turkish = client.post(f"/services/people/{amina.pk}/refer/", form, HTTP_ACCEPT_LANGUAGE="tr")
+    link = turkish.context["consent_for"]
+    assert link == provider and "recipient=Haliliye%20Municipal" in turkish.content.decode()
+    consent_page = client.get(
+        f"/registry/people/{amina.pk}/consent/?purpose=referral&recipient={CENTRE}"
+    )
+    assert consent_page.context["form"]["recipient"].value() == CENTRE
     assert not Referral.objects.exists()
     registry.record_consent(
         clerk_zeynep, amina, purpose="referral", decision="given", language="ar", recipient=CENTRE
@@ -203,3 +211,18 @@ def test_editing_and_deleting_from_the_page_keeps_the_history(
     assert event.voided_at and event.versions.count() == 2
     page = client.get(f"/services/events/{event.pk}/").content.decode()
     assert "wrong person" in page and "first" in page
+
+
+def test_an_administrator_adds_an_interpreting_language(login, admin_selin, clerk_zeynep):
+    from kopru.core.models import AuditEvent
+    from kopru.services.models import InterpretingLanguage
+
+    client = login(admin_selin)
+    client.post("/services/catalogue/languages/", {"code": " TIR "})
+    assert InterpretingLanguage.objects.filter(mission=mission("TR"), code="tir").exists()
+    assert AuditEvent.objects.filter(object_type="services.interpretinglanguage").count() == 1
+    before = InterpretingLanguage.objects.count()
+    bad = client.post("/services/catalogue/languages/", {"code": "xx1"}, follow=True)
+    assert "ISO 639-3" in bad.content.decode() and InterpretingLanguage.objects.count() == before
+    refused = login(clerk_zeynep).post("/services/catalogue/languages/", {"code": "som"})
+    assert refused.status_code == 403

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from kopru.core.forms import BootstrapMixin
 from kopru.core.models import Location, Sensitivity, User
@@ -147,32 +148,16 @@ def catalogue_entry(request, kind, pk=None):
     )
 
 
+@require_POST
 def interpreting_language_add(request):
-    code = request.POST.get("code", "").strip().lower()
-    if request.method == "POST":
-        import pycountry
-
-        if len(code) != 3 or pycountry.languages.get(alpha_3=code) is None:
-            messages.error(request, _("Give an ISO 639-3 language code, such as “tir”."))
-        else:
-            from kopru.core import access, audit
-            from kopru.core.models import AuditEvent
-
-            access.require(request.user, "services.manage_catalogue")
-            lang, created = InterpretingLanguage.objects.get_or_create(
-                mission=request.mission, code=code
-            )
-            if created:
-                audit.record(
-                    request.user,
-                    AuditEvent.Action.CREATE,
-                    lang,
-                    request=request,
-                    mission=request.mission.pk,
-                )
-            messages.success(
-                request, _("%(language)s added.") % {"language": choices.language_name(code)}
-            )
+    code = request.POST.get("code", "")
+    try:
+        appointments.add_interpreting_language(request.user, request.mission, code, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        name = choices.language_name(code.strip().lower())
+        messages.success(request, _("%(language)s added.") % {"language": name})
     return redirect("services:catalogue")
 
 

@@ -16,30 +16,19 @@ from kopru.registry import selectors as people
 
 from .. import selectors, services
 from ..forms import EventForm
-from ..models import AgeBand, HeadcountSex, ServiceEvent, ServiceType, Subject
+from ..models import AgeBand, HeadcountSex, ServiceEvent, Subject
 
 
 def _record(request, form, **recipient):
     """Record what a valid EventForm says for `recipient`; errors go back onto the form."""
-    data = form.cleaned_data
     try:
         return services.record_service(
             request.user,
             request.mission,
             uid=request.POST.get("uid") or None,
             request=request,
-            service_type=ServiceType.objects.filter(
-                mission=request.mission, code=data["service_type"]
-            ).first(),
-            at=data["at"],
-            location=data["location"],
-            team=data["team"],
             staff=request.user,
-            modality=data["modality"],
-            language=data["language"],
-            interpreter=data["interpreter"],
-            notes=data["notes"],
-            projects=form.project_shares(),
+            **form.event_data(),
             **recipient,
         )
     except ValidationError as exc:
@@ -129,23 +118,7 @@ def event_detail(request, pk):
                 messages.success(request, _("The service is deleted; its history is kept."))
                 return redirect("services:event_detail", pk=event.pk)
             if action == "edit" and form.is_valid():
-                data = form.cleaned_data
-                services.update_service(
-                    request.user,
-                    event,
-                    request=request,
-                    service_type=ServiceType.objects.filter(
-                        mission=request.mission, code=data["service_type"]
-                    ).first(),
-                    at=data["at"],
-                    location=data["location"],
-                    team=data["team"],
-                    modality=data["modality"],
-                    language=data["language"],
-                    interpreter=data["interpreter"],
-                    notes=data["notes"],
-                    projects=form.project_shares(),
-                )
+                services.update_service(request.user, event, request=request, **form.event_data())
                 messages.success(request, _("Service changed; what it was is kept."))
                 return redirect("services:event_detail", pk=event.pk)
         except ValidationError as exc:
@@ -228,21 +201,7 @@ def _read_headcounts(post):
 
 
 def _record_sheet(request, form, chosen, cells, sheet, group):
-    data = form.cleaned_data
-    common = {
-        "service_type": ServiceType.objects.filter(
-            mission=request.mission, code=data["service_type"]
-        ).first(),
-        "at": data["at"],
-        "location": data["location"],
-        "team": data["team"],
-        "staff": request.user,
-        "modality": data["modality"],
-        "language": data["language"],
-        "interpreter": data["interpreter"],
-        "notes": data["notes"],
-        "projects": form.project_shares(),
-    }
+    common = {**form.event_data(), "staff": request.user}
     try:
         if group:
             total = request.POST.get("headcount_total", "").strip()

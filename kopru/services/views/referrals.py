@@ -35,6 +35,7 @@ def referral_new(request, pk):
         mission=request.mission,
         initial={"urgency": Referral.Urgency.ROUTINE},
     )
+    consent_for = None  # the provider whose consent is missing, to record it in one click
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -54,12 +55,11 @@ def referral_new(request, pk):
             )
         except ValidationError as exc:
             apply_errors(form, exc)
+            if "consent" in getattr(exc, "error_dict", {}):
+                consent_for = data["provider"]
         else:
             messages.success(request, _("Referral %(number)s sent.") % {"number": referral.number})
             return redirect(referral.get_absolute_url())
-    consent_missing = "consent" in form.errors or any(
-        "consent" in str(e) for e in form.non_field_errors()
-    )
     return render(
         request,
         "services/referral_form.html",
@@ -67,7 +67,7 @@ def referral_new(request, pk):
             "person": person,
             "form": form,
             "event": event,
-            "consent_missing": consent_missing,
+            "consent_for": consent_for,
             "uid": request.POST.get("uid") or uuid.uuid4(),
         },
     )
