@@ -28,6 +28,7 @@ from .models import (
     Subject,
     SubSector,
 )
+from .signals import service_changed, service_will_change
 
 CLOCK_SKEW = timedelta(minutes=10)  # a tablet's clock a little ahead is not "the future"
 
@@ -211,6 +212,7 @@ def record_service(actor, mission, *, uid=None, request=None, **data):
             **{k: v for k, v in clean.items() if k not in CHILDREN},
         )
         _write_children(event, clean)
+        service_changed.send(ServiceEvent, event=event)
         audit.record(
             actor,
             AuditEvent.Action.CREATE,
@@ -267,11 +269,13 @@ def update_service(actor, event, *, request=None, **changes):
     clean = _clean(actor, event.mission, {**current, **changes})
     with transaction.atomic():
         _snapshot(actor, event)
+        service_will_change.send(ServiceEvent, event=event)
         for field, value in clean.items():
             if field not in CHILDREN:
                 setattr(event, field, value)
         event.save()
         _write_children(event, clean)
+        service_changed.send(ServiceEvent, event=event)
         audit.record(
             actor,
             AuditEvent.Action.CHANGE,
@@ -290,8 +294,10 @@ def void_service(actor, event, *, reason, request=None):
         raise ValidationError({"reason": _("Say why the service is deleted.")})
     with transaction.atomic():
         _snapshot(actor, event)
+        service_will_change.send(ServiceEvent, event=event)
         event.voided_at, event.void_reason = timezone.now(), reason.strip()[:200]
         event.save(update_fields=["voided_at", "void_reason", "changed_at"])
+        service_changed.send(ServiceEvent, event=event)
         audit.record(
             actor,
             AuditEvent.Action.DELETE,

@@ -1,0 +1,55 @@
+"""How reporting keeps its figures current, and what it adds to the navigation and the demo.
+
+The projection follows every write: the ledger's signals for services, and the registry's
+models for people and households (merges and their undo save the merged record, which
+brings the survivor's rows along)."""
+
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from kopru.core import demo
+from kopru.registry.models import Membership, Merge, Person
+from kopru.services.signals import service_changed, service_will_change
+
+from . import projection
+
+connection_created.connect(projection.install_sqlite_functions)
+
+
+@receiver(service_will_change)
+def _retract(sender, event, **kwargs):
+    projection.retract([event.pk])
+
+
+@receiver(service_changed)
+def _project(sender, event, **kwargs):
+    projection.project([event.pk])
+
+
+@receiver(post_save, sender=Person)
+def _person_saved(sender, instance, created, **kwargs):
+    if created:
+        return  # a new record has no services yet
+    people = {instance.pk, instance.merged_into_id}
+    # The merged record's save during a merge, or while undoing one: both records change.
+    last = Merge.objects.filter(merged=instance).order_by("-merged_at").first()
+    if last is not None:
+        people.add(last.survivor_id)
+    projection.refresh_people(people)
+
+
+@receiver(post_save, sender=Membership)
+def _membership_saved(sender, instance, **kwargs):
+    projection.refresh_people([instance.person_id])
+
+
+def _demo_figures():
+    """The demo writes its year of services in bulk; project them once at the end."""
+    from kopru.core.models import Mission
+
+    for mission in Mission.objects.all():
+        projection.rebuild(mission)
+
+
+demo.LOADERS.append(_demo_figures)
