@@ -43,6 +43,9 @@ CAPABILITIES = {
     "services.refer",
     "services.appointments",
     "services.interpret",
+    "reporting.view",
+    "reporting.manage_indicators",
+    "reporting.export_personal",
 }
 
 # Page routes by Django view name.
@@ -131,6 +134,9 @@ PAGES = {
     "services:interpreter_create": "services.manage_directory",
     "services:interpreter_edit": "services.manage_directory",
     "services:site_schedule": "services.manage_directory",
+    "reporting:quarterly": "reporting.view",
+    "reporting:quarterly_pdf": "reporting.view",
+    "reporting:quarterly_xlsx": "reporting.view",
     "api-1:openapi-json": AUTHENTICATED,
     "api-1:openapi-view": AUTHENTICATED,
 }

@@ -7,8 +7,9 @@ brings the survivor's rows along)."""
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
-from kopru.core import demo
+from kopru.core import demo, navigation
 from kopru.registry.models import Membership, Merge, Person
 from kopru.services.signals import service_changed, service_will_change
 
@@ -53,3 +54,9 @@ def _demo_figures():
 
 
 demo.LOADERS.append(_demo_figures)
+
+
+navigation.SECTIONS["reports"] = _("Reports")
+navigation.ITEMS += [
+    navigation.NavItem(_("Quarterly report"), "reporting:quarterly", "reports"),
+]
