@@ -26,7 +26,8 @@ def yesterday():
 
 
 def this_year():
-    today = timezone.localdate()
+    # Tomorrow too: a service at now() is already tomorrow in Istanbul late in the UTC evening.
+    today = timezone.localdate() + timedelta(days=1)
     return Scope(mission("TR"), date(today.year - 1, 1, 1), today)
 
 
