@@ -257,6 +257,12 @@ TASKS = {
 # Reminders and notices go to the outbox table; this class delivers them (kopru.core.messaging).
 KOPRU_MESSAGE_GATEWAY = env("MESSAGE_GATEWAY", "kopru.core.messaging.ConsoleGateway")
 
+# --- Reporting ------------------------------------------------------------------------------
+# The implementing organisation named in coordination exports (#org+impl).
+KOPRU_ORGANISATION = env("ORGANISATION", "IOM")
+# Reports and exports shared outside the mission hide people counts below this (REPORTING.md).
+KOPRU_DISCLOSURE_THRESHOLD = int(env("DISCLOSURE_THRESHOLD", "5"))
+
 # --- API ------------------------------------------------------------------------------------
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500

@@ -134,9 +134,21 @@ PAGES = {
     "services:interpreter_create": "services.manage_directory",
     "services:interpreter_edit": "services.manage_directory",
     "services:site_schedule": "services.manage_directory",
+    "reporting:dashboard": "reporting.view",
     "reporting:quarterly": "reporting.view",
     "reporting:quarterly_pdf": "reporting.view",
     "reporting:quarterly_xlsx": "reporting.view",
+    "reporting:indicator_list": "reporting.view",
+    "reporting:indicator_create": "reporting.manage_indicators",
+    "reporting:indicator_edit": "reporting.manage_indicators",
+    "reporting:indicator_targets": "reporting.manage_indicators",
+    "reporting:target_edit": "reporting.manage_indicators",
+    "reporting:target_delete": "reporting.manage_indicators",
+    "reporting:progress": "reporting.view",
+    "reporting:people_export": "reporting.export_personal",
+    "reporting:activities_csv": "reporting.view",
+    "reporting:activities_hxl": "reporting.view",
+    "reporting:activities_xlsx": "reporting.view",
     "api-1:openapi-json": AUTHENTICATED,
     "api-1:openapi-view": AUTHENTICATED,
 }
@@ -187,6 +199,9 @@ API = {
     "services.list_appointments": "services.appointments",
     "services.appointment_status": "services.appointments",
     "services.list_interpreters": "services.appointments",
+    "reporting.summary": "reporting.view",
+    "reporting.activities": "reporting.view",
+    "reporting.progress": "reporting.view",
 }
 
 

@@ -22,7 +22,7 @@ from kopru.core.models import Donor, Location, Mission, Project
 from kopru.registry.models import DuplicateCandidate, PopulationGroup
 from kopru.services.models import Sector, ServiceType, SubSector, Unit
 
-from .models import AGE_BANDS, AGE_UNKNOWN, SEXES, Reach, Tally
+from .models import AGE_BANDS, AGE_UNKNOWN, SEXES, UNATTRIBUTED, Reach, Tally
 
 EPOCH = datetime.date(2000, 1, 1)
 
@@ -180,15 +180,14 @@ def fetch_rows(scope) -> Rows:
 
 
 def fetch_project_pairs(scope):
-    """(person, project) of the scope's rows that name a project."""
+    """(person, project) of the scope's rows; UNATTRIBUTED where the service names none."""
     where, params = _where(scope, main_rows=False)
     table = Reach._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT person_id, project_id FROM {table} WHERE {where} AND project_id <> 0", params
-        )
+        cursor.execute(f"SELECT person_id, project_id FROM {table} WHERE {where}", params)
         data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-    return data[:, 0], data[:, 1]
+    projects = data[:, 1]
+    return data[:, 0], np.where(projects == 0, UNATTRIBUTED, projects)
 
 
 @dataclass

@@ -45,6 +45,10 @@ class ReportForm(forms.Form):
     province = forms.ModelChoiceField(
         label=_("Province"), queryset=Location.objects.none(), required=False
     )
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Location.objects.none(), required=False)
+    shared = forms.BooleanField(
+        label=_("For sharing outside the mission (small numbers hidden)"), required=False
+    )
 
     def __init__(self, mission, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,9 +60,13 @@ class ReportForm(forms.Form):
         self.fields["province"].queryset = Location.objects.filter(
             mission=mission, level=Location.Level.PROVINCE
         ).order_by("name")
+        self.fields["site"].queryset = Location.objects.filter(
+            mission=mission, level=Location.Level.SITE
+        ).order_by("name")
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs["class"] = f"{css} {css}-sm"
+        self.fields["shared"].widget.attrs["class"] = "form-check-input"
         for name in ("start", "end"):
             self.fields[name].widget.input_type = "date"
             self.fields[name].widget.format = "%Y-%m-%d"
@@ -96,6 +104,10 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(_("This period has not started yet."))
         return data
 
+    @property
+    def is_shared(self):
+        return self.is_valid() and bool(self.cleaned_data.get("shared"))
+
     def scope_and_period(self):
         """The chosen scope, or the last quarter of the whole mission when the form is bad."""
         if self.is_valid():
@@ -110,7 +122,29 @@ class ReportForm(forms.Form):
                 project=d.get("project"),
                 donor=d.get("donor"),
                 province=d.get("province"),
+                site=d.get("site"),
             )
             return scope, period
         period = report.last_quarter()
         return Scope(self.mission, period.start, period.end), period
+
+
+class PeopleExportForm(ReportForm):
+    """A report's scope, and why its people's names must leave the system."""
+
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        min_length=15,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the names are needed and who will see them; kept in the audit log."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["shared"]
+        self.fields["purpose"].widget.attrs["class"] = "form-control"
+
+    @property
+    def is_shared(self):
+        return False

@@ -56,7 +56,19 @@ def _demo_figures():
 demo.LOADERS.append(_demo_figures)
 
 
+def _demo_indicators():
+    from .demo import load_demo_indicators
+
+    load_demo_indicators()
+
+
+demo.LOADERS.append(_demo_indicators)
+
+
 navigation.SECTIONS["reports"] = _("Reports")
 navigation.ITEMS += [
+    navigation.NavItem(_("Dashboard"), "reporting:dashboard", "reports"),
     navigation.NavItem(_("Quarterly report"), "reporting:quarterly", "reports"),
+    navigation.NavItem(_("Progress against targets"), "reporting:progress", "reports"),
+    navigation.NavItem(_("Indicators"), "reporting:indicator_list", "reports"),
 ]

@@ -24,7 +24,7 @@ from kopru.services.models import (
     ServiceProject,
 )
 
-from .models import AGE_UNKNOWN, SEXES, Reach, Tally
+from .models import AGE_UNKNOWN, SEXES, UNATTRIBUTED, Reach, Tally
 
 T = {
     "event": ServiceEvent._meta.db_table,
@@ -158,7 +158,9 @@ def _tally_upsert(where, sign):
         f"day AS start FROM ev UNION ALL SELECT id, mission_id, service_type_id, location_id, "
         f"'M', {_sql_month('day')} FROM ev), "
         f"evp AS (SELECT ev2.*, 0 AS project_id FROM ev2 UNION ALL "
-        f"SELECT ev2.*, sp.project_id FROM ev2 JOIN {T['share']} sp ON sp.event_id = ev2.id) "
+        f"SELECT ev2.*, sp.project_id FROM ev2 JOIN {T['share']} sp ON sp.event_id = ev2.id "
+        f"UNION ALL SELECT ev2.*, {UNATTRIBUTED} FROM ev2 WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {T['share']} sp3 WHERE sp3.event_id = ev2.id)) "
         f"INSERT INTO {T['tally']} ({key}, {cells}, services, people) "
         f"SELECT * FROM ("
         f"SELECT {key}, '' AS sex, '' AS age_band, {false} AS disability, "

@@ -4,6 +4,7 @@ mission, period and filter. The page, the PDF and the workbook are made from `bu
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -12,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from kopru.core.models import Donor, Location, Project
 from kopru.services.models import Sector, SubSector, Unit
 
-from . import charts
+from . import charts, disclosure
 from .engine import AGE_BANDS, GROUP_ORDER, SEXES, Scope, compute
+from .models import UNATTRIBUTED
 
 GROUP_NAMES = {
     "refugee": gettext_lazy("Refugees (temporary protection)"),
@@ -73,6 +75,15 @@ def year(number):
     return Period("year", datetime.date(number, 1, 1), datetime.date(number, 12, 31))
 
 
+def last_twelve_months(today=None):
+    """The dashboard's default: this month so far and the eleven before it."""
+    today = today or timezone.localdate()
+    start = today.replace(day=1)
+    for _i in range(11):
+        start = (start - datetime.timedelta(days=1)).replace(day=1)
+    return Period("custom", start, today)
+
+
 def last_quarter(today=None):
     """The last complete quarter: what a quarterly report is usually run for."""
     today = today or timezone.localdate()
@@ -95,10 +106,14 @@ class Line:
     households: int | None = None
     code: str = ""
     children: list = field(default_factory=list)
+    hidden: set = field(default_factory=set)  # figures a shared report leaves out
 
     @property
     def total(self):
         return self.unique + self.headcount
+
+    def shown(self, name):
+        return None if name in self.hidden else getattr(self, name)
 
 
 @dataclass
@@ -118,6 +133,12 @@ class Report:
     generated_at: datetime.datetime
     filters: list  # (label, value) of the filters applied
     shared: bool = False
+    threshold: int = 0
+    hidden: set = field(default_factory=set)  # headline figures left out; "sex_age" cells
+
+    def shown(self, name):
+        """A headline figure, or None when the shared report leaves it out."""
+        return None if name in self.hidden else getattr(self.figures, name)
 
     @property
     def non_unique_percent(self):
@@ -135,40 +156,46 @@ class Report:
             adult = band in ("18-59", "60+")
             for sex, (unique, headcount) in cells.items():
                 if sex == "female":
-                    out["women" if adult else "girls"] += unique + headcount
+                    out["women" if adult else "girls"] += (unique or 0) + (headcount or 0)
                 elif sex == "male":
-                    out["men" if adult else "boys"] += unique + headcount
+                    out["men" if adult else "boys"] += (unique or 0) + (headcount or 0)
         return out
 
     @property
     def data_source(self):
-        return _(
-            "Data source: %(mission)s service records in Kopru, %(period)s, as of %(when)s. "
-            "Boundaries: Natural Earth."
-        ) % {
-            "mission": self.scope.mission,
-            "period": self.period.label,
-            "when": date_format(timezone.localtime(self.generated_at), "j F Y H:i"),
-        }
+        return data_source(self.scope.mission, self.period, self.generated_at)
 
     # Charts: drawn here so that the page and the PDF show the same drawing.
     def chart_sectors(self):
         return charts.bars(
-            [(s.name, s.total) for s in self.sectors],
+            [(s.name, s.shown("total") or 0) for s in self.sectors],
             label=_("People reached by sector"),
         )
 
     def chart_provinces(self):
         return charts.bars(
-            [(p.name, p.total) for p in self.provinces if p.total][:20],
+            [(p.name, p.shown("total") or 0) for p in self.provinces if p.total][:20],
             label=_("People reached by province"),
         )
 
     def chart_sites(self):
         return charts.bars(
-            [(s.name, s.total, s.services) for s in self.sites[:15]],
+            [(s.name, s.shown("total") or 0, s.services) for s in self.sites[:15]],
             label=_("People reached"),
             second=_("Services"),
+        )
+
+    def chart_months(self):
+        """People reached (unique per month plus headcount) and services, month by month."""
+        f = self.figures
+        people = {
+            m: f.people_by.get("month", {}).get(m, 0) + f.headcount_by.get("month", {}).get(m, 0)
+            for m in self.period.months
+        }
+        return charts.columns(
+            self.period.months,
+            [(_("People reached"), people), (_("Services"), f.services_by.get("month", {}))],
+            label=_("People reached and services by month"),
         )
 
     def chart_pyramid(self):
@@ -178,7 +205,7 @@ class Report:
             if band != "unknown"
         ]
         return charts.pyramid(
-            [(band, sum(f), sum(m)) for band, f, m in rows],
+            [(band, sum(x or 0 for x in f), sum(x or 0 for x in m)) for band, f, m in rows],
             label=_("People reached by sex and age"),
         )
 
@@ -186,19 +213,30 @@ class Report:
         country = self.scope.mission.country
         if not charts.has_map(country):
             return ""
-        values = {p.code: p.total for p in self.provinces}
+        values = {p.code: p.shown("total") or 0 for p in self.provinces}
         names = {p.code: p.name for p in self.provinces}
         return charts.choropleth(
             country, values, names=names, label=_("People reached by province")
         )
 
 
+def data_source(mission, period, when):
+    return _(
+        "Data source: %(mission)s service records in Kopru, %(period)s, as of %(when)s. "
+        "Boundaries: Natural Earth."
+    ) % {
+        "mission": mission,
+        "period": period.label,
+        "when": date_format(timezone.localtime(when), "j F Y H:i"),
+    }
+
+
 def _named(model, ids, **filters):
     return {o.pk: o for o in model.objects.filter(pk__in=[i for i in ids if i], **filters)}
 
 
-def build(scope, period, *, shared=False) -> Report:
-    f = compute(scope)
+def build(scope, period, *, shared=False, threshold=None, months=False) -> Report:
+    f = compute(scope, months=months)
     mission = scope.mission
 
     def line(name, dimension, key, households=False, code=""):
@@ -239,6 +277,8 @@ def build(scope, period, *, shared=False) -> Report:
         for p in _named(Project, project_ids).values()
     ]
     projects.sort(key=lambda p: (-p.total, p.name))
+    if UNATTRIBUTED in project_ids:
+        projects.append(line(_("Not attributed to a project"), "project", UNATTRIBUTED))
     donor_ids = set(f.people_by.get("donor", {})) | set(f.services_by.get("donor", {}))
     donors = [line(d.name, "donor", d.pk) for d in _named(Donor, donor_ids).values()]
     donors.sort(key=lambda d: (-d.total, d.name))
@@ -256,7 +296,7 @@ def build(scope, period, *, shared=False) -> Report:
         "unique": f.disability.get(True, 0),
         "headcount": f.disability_headcount.get(True, 0),
     }
-    return Report(
+    rep = Report(
         scope=scope,
         period=period,
         figures=f,
@@ -273,6 +313,60 @@ def build(scope, period, *, shared=False) -> Report:
         filters=_filters(scope),
         shared=shared,
     )
+    if shared:
+        _protect(rep, threshold or settings.KOPRU_DISCLOSURE_THRESHOLD)
+    return rep
+
+
+def _protect(rep, threshold):
+    """Leave out what could point at a few people (REPORTING.md, disclosure control).
+
+    Breakdowns show people reached (unique + headcount) and households only, each list
+    protected with its total; the sex and age table with the overall total; population groups
+    and disability with the registered total. Services are not people and stay."""
+    rep.threshold = threshold
+    f = rep.figures
+    everything = ("total", "unique", "headcount", "households")
+    lists = [rep.sectors, rep.units, rep.provinces, rep.sites, rep.projects, rep.donors]
+    lists += [s.children for s in rep.sectors]
+    for lines in lists:
+        for line in lines:
+            line.hidden |= {"unique", "headcount"}
+        hidden = disclosure.suppress_lines({i: x.total for i, x in enumerate(lines)}, threshold)
+        for i in hidden - {disclosure.TOTAL}:
+            lines[i].hidden.add("total")
+        households = {i: x.households for i, x in enumerate(lines) if x.households}
+        for i in disclosure.suppress_lines(households, threshold) - {disclosure.TOTAL}:
+            lines[i].hidden.add("households")
+    if f.total < threshold:
+        rep.hidden |= {*everything, "groups", "disability", "sex_age"}
+        for lines in lists:
+            for line in lines:
+                line.hidden |= set(everything)
+        return
+    pair = {"unique": f.unique, "headcount": f.headcount}
+    rep.hidden |= disclosure.suppress_lines(pair, threshold) - {disclosure.TOTAL}
+    if 0 < f.households < threshold:
+        rep.hidden.add("households")
+    cells = {
+        (band, sex): unique + headcount
+        for band, by_sex in rep.sex_age
+        for sex, (unique, headcount) in by_sex.items()
+    }
+    hidden = disclosure.protect(cells, threshold, row_totals=False, column_totals=False)
+    rep.sex_age = [
+        (band, {sex: (None, None) if (band, sex) in hidden else pair for sex, pair in by.items()})
+        for band, by in rep.sex_age
+    ]
+    rep.hidden.add("women_men_girls_boys")  # subtotals of the table would undo its protection
+    groups = dict(rep.groups)
+    hidden = disclosure.suppress_lines(groups, threshold)
+    rep.groups = [(name, None if name in hidden else n) for name, n in rep.groups]
+    for kind, total in (("unique", f.unique), ("headcount", f.headcount)):
+        with_disability = rep.disability[kind]
+        split = {True: with_disability, False: total - with_disability}
+        if True in disclosure.suppress_lines(split, threshold):
+            rep.disability[kind] = None
 
 
 def _filters(scope):

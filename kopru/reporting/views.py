@@ -5,33 +5,44 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
 
-from kopru.core import audit
+from kopru.core import access, audit
 from kopru.core.models import AuditEvent
 
-from . import report, workbook
-from .forms import ReportForm
+from . import exports, indicators, people, report, workbook
+from .engine import Scope
+from .forms import PeopleExportForm, ReportForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report(request):
     form = ReportForm(request.mission, request.GET or None)
     scope, period = form.scope_and_period()
-    return form, report.build(scope, period)
+    return form, report.build(scope, period, shared=form.is_shared)
 
 
-def _download(request, rep, data, content_type, extension):
+def _download(
+    request, period, data, content_type, extension, *, what="report", shared=False, details=None
+):
     audit.record(
         request.user,
         AuditEvent.Action.EXPORT,
-        object_type="export.quarterly_report",
-        object_repr=f"quarterly report {rep.period.label}.{extension}",
+        object_type=f"export.{'quarterly_report' if what == 'report' else what}",
+        object_repr=f"{what} {period.label}.{extension}",
         request=request,
         mission=request.mission,
-        details={"query": request.GET.urlencode(), "format": extension},
+        details={
+            "query": request.GET.urlencode(),
+            "format": extension,
+            "shared": shared,
+            **(details or {}),
+        },
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(data, content_type=content_type)
-    name = f"kopru-report-{rep.period.start:%Y%m%d}-{rep.period.end:%Y%m%d}-{stamp}.{extension}"
+    name = f"kopru-{what}-{period.start:%Y%m%d}-{period.end:%Y%m%d}-{stamp}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -39,7 +50,34 @@ def _download(request, rep, data, content_type, extension):
 def quarterly(request):
     form, rep = _report(request)
     query = request.GET.urlencode()
-    return render(request, "reporting/quarterly.html", {"form": form, "r": rep, "query": query})
+    context = {
+        "form": form,
+        "r": rep,
+        "query": query,
+        "can_export_people": access.has(request.user, "reporting.export_personal"),
+    }
+    return render(request, "reporting/quarterly.html", context)
+
+
+def dashboard(request):
+    """Live figures for the mission, a unit, a sector (programme) or a site: counted from the
+    projection on every load, so a service recorded a moment ago is in them."""
+    form = ReportForm(request.mission, request.GET or None)
+    if request.GET:
+        scope, period = form.scope_and_period()
+    else:
+        period = report.last_twelve_months()
+        scope = Scope(request.mission, period.start, period.end)
+        form.initial.update(period="custom", start=period.start, end=period.end)
+    rep = report.build(scope, period, months=True)
+    targets = indicators.progress(
+        request.mission,
+        project=scope.project,
+        donor=scope.donor,
+        within=(period.start, period.end),
+    )
+    context = {"form": form, "r": rep, "targets": targets, "query": request.GET.urlencode()}
+    return render(request, "reporting/dashboard.html", context)
 
 
 def quarterly_pdf(request):
@@ -53,10 +91,71 @@ def quarterly_pdf(request):
     )
     charts = CSS(filename=finders.find("kopru/charts.css"))
     pdf = HTML(string=html).write_pdf(stylesheets=[charts])
-    return _download(request, rep, pdf, "application/pdf", "pdf")
+    return _download(request, rep.period, pdf, "application/pdf", "pdf", shared=rep.shared)
 
 
 def quarterly_xlsx(request):
     _form, rep = _report(request)
-    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(request, rep, workbook.quarterly(rep), content_type, "xlsx")
+    return _download(request, rep.period, workbook.quarterly(rep), XLSX, "xlsx", shared=rep.shared)
+
+
+def activities(request, kind):
+    """The 4W/5W activity table: CSV, HXL-tagged CSV or XLSX."""
+    form = ReportForm(request.mission, request.GET or None)
+    scope, period = form.scope_and_period()
+    table = exports.build(scope, period, shared=form.is_shared)
+    if kind == "xlsx":
+        data = exports.write_xlsx(table, exports.notes(table, scope, period))
+        return _download(request, period, data, XLSX, "xlsx", what="5w", shared=form.is_shared)
+    data = exports.write_csv(table, hxl=kind == "hxl")
+    name = "5w-hxl" if kind == "hxl" else "5w"
+    return _download(
+        request, period, data, "text/csv; charset=utf-8", "csv", what=name, shared=form.is_shared
+    )
+
+
+def people_export(request):
+    """The people reached, with names: asks for the purpose, audits it with the rows."""
+    form = PeopleExportForm(request.mission, request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        scope, period = form.scope_and_period()
+        found = people.reached(request.user, scope)
+        header = [
+            _("Reference"),
+            _("Given name"),
+            _("Family name"),
+            _("Sex"),
+            _("Date of birth"),
+            _("Population group"),
+            _("Place"),
+            _("Services in the period"),
+            _("Sectors"),
+        ]
+        rows = [
+            [
+                p.reference,
+                p.given_name,
+                p.family_name,
+                p.get_sex_display(),
+                p.birth_date,
+                p.get_population_group_display(),
+                p.location.name,
+                services,
+                "; ".join(sectors),
+            ]
+            for p, services, sectors in found
+        ]
+        return _download(
+            request,
+            period,
+            exports.plain_csv(header, rows),
+            "text/csv; charset=utf-8",
+            "csv",
+            what="people",
+            details={
+                "purpose": form.cleaned_data["purpose"],
+                "rows": len(rows),
+                "query": request.POST.urlencode(),
+            },
+        )
+    return render(request, "reporting/people_export.html", {"form": form})

@@ -225,3 +225,27 @@ def test_a_day_sheet_is_filled_with_the_keyboard(browser, live_server, demo):
     assert ServiceEvent.objects.count() == before + 3
     assert errors == []
     context.close()
+
+
+def test_an_me_officer_reads_the_dashboard_and_shares_a_report(browser, live_server, demo):
+    base = live_server.url
+    page = browser.new_page()
+    sign_in(page, base, "me_officer")
+    page.goto(f"{base}/reports/dashboard/")
+    assert page.locator("#chart-months svg").count() > 0
+    assert page.locator(".report-map svg path").count() > 50  # the provinces of Türkiye
+    assert page.locator("#people-reached").inner_text().strip() != "0"
+
+    page.click("text=Full report")
+    page.wait_for_url(re.compile(r".*/reports/quarterly/.*"))
+    page.check("#id_shared")
+    page.click("form.report-filters button.btn-primary")
+    page.wait_for_url(re.compile(r".*shared=on.*"))
+    assert page.locator("#disclosure-note").is_visible()
+    assert page.locator("#women-men-girls-boys").count() == 0
+
+    page.click("text=5W for coordination")
+    with page.expect_download() as download:
+        page.click("#export-5w-hxl")
+    assert download.value.suggested_filename.startswith("kopru-5w-hxl-")
+    page.close()
