@@ -197,6 +197,7 @@ class Tallies:
     service_type: np.ndarray
     location: np.ndarray
     project: np.ndarray
+    donor: np.ndarray  # 0 but on the rows per donor
     month: np.ndarray  # months since 1970-01
     sex: list
     age_band: list
@@ -205,7 +206,24 @@ class Tallies:
     people: np.ndarray
 
 
-def tally(scope, *, by_project=False) -> Tallies:
+def _tally_rows(scope, by_project, by_donor):
+    """Which of Tally's kinds of row (see the model) answer: every event once, per project, or
+    per donor (each event once per donor, though two of its projects share it)."""
+    if scope.project:
+        return f"project_id = {int(scope.project.pk)} AND donor_id = 0"
+    if scope.donor:
+        if by_project:
+            ids = ", ".join(str(int(i)) for i in scope.project_ids()) or "NULL"
+            return f"project_id IN ({ids}) AND donor_id = 0"
+        return f"project_id = 0 AND donor_id = {int(scope.donor.pk)}"
+    if by_project:
+        return "project_id <> 0 AND donor_id = 0"
+    if by_donor:
+        return "project_id = 0 AND donor_id <> 0"
+    return "project_id = 0 AND donor_id = 0"
+
+
+def tally(scope, *, by_project=False, by_donor=False) -> Tallies:
     """The period's Tally rows: whole months from the month rows, the rest from day rows."""
     months, days = _split(scope.start, scope.end)
     where = ["mission_id = %s"]
@@ -218,13 +236,7 @@ def tally(scope, *, by_project=False) -> Tallies:
         parts.append("(grain = 'D' AND start >= %s AND start <= %s)")
         params += [first, last]
     where.append("(" + " OR ".join(parts) + ")")
-    projects = scope.project_ids()
-    if projects is not None:
-        where.append(f"project_id IN ({', '.join(str(int(i)) for i in projects) or 'NULL'})")
-    elif by_project:
-        where.append("project_id <> 0")
-    else:
-        where.append("project_id = 0")
+    where.append(_tally_rows(scope, by_project, by_donor))
     for column, ids in (
         ("service_type_id", scope.service_type_ids()),
         ("location_id", scope.location_ids()),
@@ -235,17 +247,19 @@ def tally(scope, *, by_project=False) -> Tallies:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT service_type_id, location_id, project_id, start, sex, age_band, disability, "
-            f"sum(services), sum(people) FROM {table} WHERE {' AND '.join(where)} "
-            "GROUP BY service_type_id, location_id, project_id, start, sex, age_band, disability",
+            f"sum(services), sum(people), donor_id FROM {table} WHERE {' AND '.join(where)} "
+            "GROUP BY service_type_id, location_id, project_id, donor_id, start, sex, age_band, "
+            "disability",
             params,
         )
         rows = cursor.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 10
     starts = np.array(columns[3], dtype="datetime64[D]")
     return Tallies(
         service_type=np.array(columns[0], dtype=np.int64),
         location=np.array(columns[1], dtype=np.int64),
         project=np.array(columns[2], dtype=np.int64),
+        donor=np.array(columns[9], dtype=np.int64),
         month=starts.astype("datetime64[M]").astype(np.int64),
         sex=list(columns[4]),
         age_band=list(columns[5]),
@@ -480,9 +494,12 @@ def _add_projects(f, scope):
     f.people_by["project"] = unique_per(projects, people)
     f.people_by["donor"] = unique_per(_lookup(projects, donors), people)
     t = tally(scope, by_project=True)
-    for name, groups in (("project", t.project), ("donor", _lookup(t.project, donors))):
-        f.services_by[name] = sum_per(groups, t.services)
-        f.headcount_by[name] = sum_per(groups, t.people)
+    f.services_by["project"] = sum_per(t.project, t.services)
+    f.headcount_by["project"] = sum_per(t.project, t.people)
+    t = tally(scope, by_donor=True)
+    by_donor = np.where(t.donor != 0, t.donor, _lookup(t.project, donors))
+    f.services_by["donor"] = sum_per(by_donor, t.services)
+    f.headcount_by["donor"] = sum_per(by_donor, t.people)
 
 
 def _pending_duplicates(f, scope, person):

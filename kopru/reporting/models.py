@@ -69,7 +69,8 @@ class Tally(models.Model):
 
     A row with project 0 counts every event once; a row with a project's id counts that
     project's events, so an event shared by two projects is one service in the total; a row
-    with UNATTRIBUTED counts the events that name no project.
+    with UNATTRIBUTED counts the events that name no project; a row with project 0 and a
+    donor's id counts that donor's events once.
     Services rows leave sex and age band empty; headcount rows have services 0."""
 
     class Grain(models.TextChoices):
@@ -86,6 +87,9 @@ class Tally(models.Model):
         Location, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     project_id = models.PositiveIntegerField(default=0)
+    # With project 0: the events of this donor's projects, each once (two projects of one
+    # donor may share an event).
+    donor_id = models.PositiveIntegerField(default=0)
     sex = models.CharField(max_length=6, blank=True)
     age_band = models.CharField(max_length=5, blank=True)
     disability = models.BooleanField(default=False)
@@ -102,6 +106,7 @@ class Tally(models.Model):
                     "service_type",
                     "location",
                     "project_id",
+                    "donor_id",
                     "sex",
                     "age_band",
                     "disability",

@@ -16,6 +16,7 @@ import zoneinfo
 
 from django.db import connection, transaction
 
+from kopru.core.models import Project
 from kopru.registry.models import Membership, Person, PopulationGroup
 from kopru.services.models import (
     Headcount,
@@ -34,6 +35,7 @@ T = {
     "headcount": Headcount._meta.db_table,
     "share": ServiceProject._meta.db_table,
     "mission": "core_mission",
+    "project": Project._meta.db_table,
     "reach": Reach._meta.db_table,
     "tally": Tally._meta.db_table,
 }
@@ -147,7 +149,7 @@ def _reach_insert(where):
 
 
 def _tally_upsert(where, sign):
-    key = "mission_id, grain, start, service_type_id, location_id, project_id"
+    key = "mission_id, grain, start, service_type_id, location_id, project_id, donor_id"
     cells = "sex, age_band, disability"
     false = "false" if _postgres() else "0"
     return (
@@ -157,19 +159,22 @@ def _tally_upsert(where, sign):
         f"SELECT id, mission_id, service_type_id, location_id, 'D', "
         f"day AS start FROM ev UNION ALL SELECT id, mission_id, service_type_id, location_id, "
         f"'M', {_sql_month('day')} FROM ev), "
-        f"evp AS (SELECT ev2.*, 0 AS project_id FROM ev2 UNION ALL "
-        f"SELECT ev2.*, sp.project_id FROM ev2 JOIN {T['share']} sp ON sp.event_id = ev2.id "
-        f"UNION ALL SELECT ev2.*, {UNATTRIBUTED} FROM ev2 WHERE NOT EXISTS "
-        f"(SELECT 1 FROM {T['share']} sp3 WHERE sp3.event_id = ev2.id)) "
+        f"evp AS (SELECT ev2.*, 0 AS project_id, 0 AS donor_id FROM ev2 UNION ALL "
+        f"SELECT ev2.*, sp.project_id, 0 FROM ev2 JOIN {T['share']} sp ON sp.event_id = ev2.id "
+        f"UNION ALL SELECT ev2.*, {UNATTRIBUTED}, 0 FROM ev2 WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {T['share']} sp3 WHERE sp3.event_id = ev2.id) "
+        f"UNION ALL SELECT DISTINCT ev2.*, 0, pr.donor_id FROM ev2 "
+        f"JOIN {T['share']} sp4 ON sp4.event_id = ev2.id "
+        f"JOIN {T['project']} pr ON pr.id = sp4.project_id) "
         f"INSERT INTO {T['tally']} ({key}, {cells}, services, people) "
         f"SELECT * FROM ("
         f"SELECT {key}, '' AS sex, '' AS age_band, {false} AS disability, "
         f"{sign} * count(*) AS services, 0 AS people FROM evp GROUP BY {key} "
         f"UNION ALL SELECT evp.mission_id, grain, start, service_type_id, location_id, "
-        f"project_id, h.sex, h.age_band, h.disability, 0, {sign} * sum(h.count) "
+        f"project_id, donor_id, h.sex, h.age_band, h.disability, 0, {sign} * sum(h.count) "
         f"FROM evp JOIN {T['headcount']} h ON h.event_id = evp.id "
         f"GROUP BY evp.mission_id, grain, start, service_type_id, location_id, project_id, "
-        f"h.sex, h.age_band, h.disability"
+        f"donor_id, h.sex, h.age_band, h.disability"
         f") u WHERE true "
         f"ON CONFLICT ({key}, {cells}) DO UPDATE SET "
         f"services = {T['tally']}.services + excluded.services, "
@@ -238,8 +243,8 @@ def refresh_people(person_ids):
 def rebuild(mission):
     """Recompute a mission's figures from the ledger (after a bulk load, or to check)."""
     with transaction.atomic():
-        Reach.objects.filter(mission=mission).delete()
-        Tally.objects.filter(mission=mission).delete()
+        Reach.objects.filter(mission_id=mission.pk).delete()
+        Tally.objects.filter(mission_id=mission.pk).delete()
         where = f"e.mission_id = {int(mission.pk)}"
         _run(_tally_upsert(where, 1), _reach_insert(where))
 
@@ -271,6 +276,7 @@ def snapshot(mission):
             "service_type_id",
             "location_id",
             "project_id",
+            "donor_id",
             "sex",
             "age_band",
             "disability",

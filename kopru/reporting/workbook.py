@@ -9,6 +9,8 @@ from openpyxl.styles import Font
 
 from kopru.core.exports import _cell
 
+LINE_FIGURES = ("total", "unique", "headcount", "services")
+
 
 def _sheet(book, title, header, rows):
     sheet = book.create_sheet(title[:31])
@@ -33,9 +35,9 @@ def _lines(lines, *, households=False):
         header.append(_("Households"))
     rows = []
     for line in lines:
-        row = [line.name, line.total, line.unique, line.headcount, line.services]
+        row = [line.name, *(line.shown(k) for k in LINE_FIGURES)]
         if households:
-            row.append(line.households)
+            row.append(line.shown("households"))
         rows.append(row)
     return header, rows
 
@@ -50,12 +52,12 @@ def quarterly(r) -> bytes:
     for label, value in r.filters:
         summary.append([label, value])
     for label, value in (
-        (_("People reached"), f.total),
-        (_("Unique registered people"), f.unique),
-        (_("People counted by headcount (not unique)"), f.headcount),
+        (_("People reached"), r.shown("total")),
+        (_("Unique registered people"), r.shown("unique")),
+        (_("People counted by headcount (not unique)"), r.shown("headcount")),
         (_("Share of non-unique reach"), round(f.non_unique_share, 4)),
         (_("Services"), f.services),
-        (_("Households"), f.households),
+        (_("Households"), r.shown("households")),
         (_("Provinces"), r.provinces_covered),
         (_("Probable duplicates awaiting review"), f.pending_pairs),
     ):
@@ -69,6 +71,17 @@ def quarterly(r) -> bytes:
             )
         ]
     )
+    if r.shared:
+        summary.append(
+            [
+                _(
+                    "For sharing outside the mission: counts of fewer than %(n)s people are "
+                    "empty, and some larger ones too, so that a hidden count cannot be worked "
+                    "out from the others."
+                )
+                % {"n": r.threshold}
+            ]
+        )
     summary.append([r.data_source])
     summary.column_dimensions["A"].width = 48
 
@@ -77,7 +90,7 @@ def quarterly(r) -> bytes:
     for line, row in zip(r.sectors, rows, strict=True):
         sectors.append(row)
         sectors += [
-            ["  " + c.name, c.total, c.unique, c.headcount, c.services, c.households]
+            ["  " + c.name, *(c.shown(k) for k in (*LINE_FIGURES, "households"))]
             for c in line.children
         ]
     _sheet(book, _("Sectors"), header, sectors)
@@ -93,17 +106,28 @@ def quarterly(r) -> bytes:
     _sheet(book, _("Projects"), *_lines(r.projects))
     _sheet(book, _("Donors"), *_lines(r.donors))
     sexes = ["female", "male", "other"]
-    _sheet(
-        book,
-        _("Sex and age"),
-        [_("Age band")]
-        + [f"{s} ({_('unique')})" for s in sexes]
-        + [f"{s} ({_('headcount')})" for s in sexes],
-        [
-            [band, *(cells[s][0] for s in sexes), *(cells[s][1] for s in sexes)]
-            for band, cells in r.sex_age
-        ],
-    )
+    if r.shared:  # only the protected table: people reached, not split by how they were counted
+        _sheet(
+            book,
+            _("Sex and age"),
+            [_("Age band"), *sexes],
+            [
+                [band, *(None if cells[s][0] is None else sum(cells[s]) for s in sexes)]
+                for band, cells in r.sex_age
+            ],
+        )
+    else:
+        _sheet(
+            book,
+            _("Sex and age"),
+            [_("Age band")]
+            + [f"{s} ({_('unique')})" for s in sexes]
+            + [f"{s} ({_('headcount')})" for s in sexes],
+            [
+                [band, *(cells[s][0] for s in sexes), *(cells[s][1] for s in sexes)]
+                for band, cells in r.sex_age
+            ],
+        )
     _sheet(
         book,
         _("Population groups"),

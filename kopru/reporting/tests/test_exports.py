@@ -253,3 +253,21 @@ def test_names_leave_only_with_a_purpose_for_a_role_that_allows_it(
 
     admin = make_user("admin_ayse", "admin", missions=("TR",))
     assert login(admin).post("/reports/people/", {**query, "purpose": purpose}).status_code == 403
+
+
+def test_a_shared_workbook_holds_no_hidden_figure(login, me_murat, quarter):
+    query = f"year={quarter.start.year}&period=year&shared=on"
+    book = load_workbook(
+        io.BytesIO(login(me_murat).get(f"/reports/quarterly.xlsx?{query}").content)
+    )
+    projects = {
+        row[0].split(" ")[0]: row[1:4]
+        for row in book["Projects"].iter_rows(min_row=2, values_only=True)
+    }
+    assert projects["Not"] == (None, None, None)  # 3 people: hidden, and no unique/headcount split
+    assert all(unique is None and headcount is None for _t, unique, headcount in projects.values())
+    sex_age = {
+        row[0]: row[1:] for row in book["Sex and age"].iter_rows(min_row=2, values_only=True)
+    }
+    assert sex_age["12-17"][1] is None  # three boys
+    assert len(sex_age["18-59"]) == 3  # female, male, other: people reached, not split

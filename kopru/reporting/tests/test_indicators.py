@@ -593,6 +593,7 @@ def test_the_counting_agrees_with_a_plain_count(rows, cells, d):
         service_type=np.array([c[0] for c in cells], dtype=np.int64),
         location=np.zeros(len(cells), dtype=np.int64),
         project=np.zeros(len(cells), dtype=np.int64),
+        donor=np.zeros(len(cells), dtype=np.int64),
         month=np.zeros(len(cells), dtype=np.int64),
         sex=[c[1] for c in cells],
         age_band=[c[2] for c in cells],

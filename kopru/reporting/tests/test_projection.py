@@ -151,13 +151,16 @@ def test_households_group_sessions_headcounts_and_projects(
     assert figures.people_by["project"] == {first.pk: 7, second.pk: 2}
     assert figures.people_by["donor"] == {first.donor_id: 7}
     assert figures.services_by["project"] == {first.pk: 2, second.pk: 1}
-    assert figures.services_by["donor"] == {first.donor_id: 3}
+    # The home visit both projects of the European Union share is one of its services.
+    assert figures.services_by["donor"] == {first.donor_id: 2}
     assert figures.headcount_by["project"] == {first.pk: 15}
     assert figures.sex_age[("male", "5-11")] == 1  # Yusuf, seven years old
     assert figures.sex_age_headcount == {("female", "18-59"): 12, ("male", "5-11"): 3}
     assert figures.disability_headcount == {False: 12, True: 3}
     only_second = compute(Scope(**{**this_year().__dict__, "project": second}))
     assert (only_second.unique, only_second.services, only_second.headcount) == (2, 1, 0)
+    donor = compute(Scope(**{**this_year().__dict__, "donor": first.donor}))
+    assert (donor.unique, donor.services, donor.headcount) == (7, 2, 15)
     assert_rebuild_agrees()
 
 
