@@ -39,6 +39,23 @@ def _person_links():
                 yield model, f.name
 
 
+def _clashes(model, field, survivor, merged):
+    """Rows of `merged` that would repeat one of the survivor's where the model allows one per
+    person (both records at one group session): they stay with the merged record, which
+    reports read as the survivor, and an undo has nothing to put back."""
+    pks = []
+    for constraint in model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if field not in fields:
+            continue
+        others = [f for f in fields if f != field]
+        taken = set(model.objects.filter(**{field: survivor}).values_list(*others))
+        for row in model.objects.filter(**{field: merged}).values("pk", *others):
+            if tuple(row[f] for f in others) in taken:
+                pks.append(row["pk"])
+    return pks
+
+
 def _check(actor, survivor, merged):
     access.require(actor, "registry.merge")
     if survivor.pk == merged.pk:
@@ -67,7 +84,9 @@ def merge_people(actor, survivor: Person, merged: Person, *, request=None):
             if model is Person:  # records already merged into `merged` follow it
                 rows = Person.objects.filter(merged_into=merged)
             else:
-                rows = model.objects.filter(**{field: merged})
+                rows = model.objects.filter(**{field: merged}).exclude(
+                    pk__in=_clashes(model, field, survivor, merged)
+                )
             pks = list(rows.values_list("pk", flat=True))
             if pks:
                 model.objects.filter(pk__in=pks).update(**{field: survivor})

@@ -133,8 +133,11 @@ def _reach_insert(where):
         f"who (id, mission_id, service_type_id, location_id, day, pid, hh) AS ("
         f"SELECT {cols}, ev.person_id, CAST(NULL AS INTEGER) FROM ev "
         f"WHERE ev.person_id IS NOT NULL "
-        f"UNION ALL SELECT {cols}, pa.person_id, CAST(NULL AS INTEGER) FROM ev "
+        # A merged record kept at a session its survivor also attended counts as the survivor.
+        f"UNION ALL SELECT DISTINCT {cols}, COALESCE(pm.merged_into_id, pa.person_id), "
+        f"CAST(NULL AS INTEGER) FROM ev "
         f"JOIN {T['participation']} pa ON pa.event_id = ev.id "
+        f"JOIN {T['person']} pm ON pm.id = pa.person_id "
         f"UNION ALL {_MEMBERS.format(**T)}) "
         f"INSERT INTO {T['reach']} ({columns}) "
         f"SELECT who.id, p.id, COALESCE(who.hh, {_HOUSEHOLD_ON.format(**T)}), who.mission_id, "

@@ -195,6 +195,32 @@ def test_editing_a_person_and_merging_records_changes_the_figures_at_once(
     assert_rebuild_agrees()
 
 
+def test_two_records_of_one_person_at_the_same_session_merge_into_one_participant(
+    clerk_zeynep, admin_selin, amina, twenty, haliliye_centre
+):
+    twin = registry.register_person(
+        clerk_zeynep, person(haliliye_centre, given_name="Amina", sex="female")
+    )
+    session = record_service(
+        clerk_zeynep,
+        mission("TR"),
+        service_type=a_service("general", "group"),
+        participants=[amina, twin, twenty[0]],
+        at=yesterday(),
+        location=haliliye_centre,
+        modality="centre",
+    )
+    assert compute(this_year()).unique == 3
+    record = merge_people(admin_selin, amina, twin)  # refused with a database error before
+    figures = compute(this_year())
+    assert (figures.unique, figures.contacts, figures.services) == (2, 2, 1)
+    assert session.participants.count() == 3  # the twin's place is kept, for the undo
+    assert_rebuild_agrees()
+    undo_merge(admin_selin, record)
+    assert (compute(this_year()).unique, compute(this_year()).contacts) == (3, 3)
+    assert_rebuild_agrees()
+
+
 def test_an_edit_moves_a_service_between_places_and_periods(
     clerk_zeynep, amina, haliliye_centre, sahinbey_centre
 ):
