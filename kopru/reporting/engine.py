@@ -147,8 +147,9 @@ def fetch_rows(scope) -> Rows:
         sql = (
             "SELECT array_agg((person_id::bigint << 32) | COALESCE(household_id, 0)), "
             "array_agg((location_id::bigint << 32) | service_type_id), "
-            f"array_agg((((day - DATE '{EPOCH}')::bigint) << 16) | (age_band << 12) | (sex << 8)"
-            " | (population_group << 1) | disability::int) "
+            # Every part widened first: a smallint shifted on PostgreSQL stays a smallint.
+            f"array_agg((((day - DATE '{EPOCH}')::bigint) << 16) | (age_band::bigint << 12)"
+            " | (sex::bigint << 8) | (population_group::bigint << 1) | disability::int) "
             f"FROM {table} WHERE {where}"
         )
         connection.ensure_connection()

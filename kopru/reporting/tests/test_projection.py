@@ -3,6 +3,7 @@
 
 import io
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -219,6 +220,29 @@ def test_two_records_of_one_person_at_the_same_session_merge_into_one_participan
     undo_merge(admin_selin, record)
     assert (compute(this_year()).unique, compute(this_year()).contacts) == (3, 3)
     assert_rebuild_agrees()
+
+
+def test_someone_of_unknown_age_is_counted_in_the_month_of_their_service(
+    clerk_zeynep, haliliye_centre
+):
+    # Age band 9 (unknown) once overflowed a smallint shift on PostgreSQL and moved the
+    # person's service to December 1999.
+    nobody_knows = registry.register_person(
+        clerk_zeynep, person(haliliye_centre, given_name="Dilan", sex="female", birth_date=None)
+    )
+    event = record_service(
+        clerk_zeynep,
+        mission("TR"),
+        service_type=a_service("general", "person"),
+        person=nobody_knows,
+        at=yesterday(),
+        location=haliliye_centre,
+        modality="centre",
+    )
+    figures = compute(this_year(), months=True)
+    local_day = timezone.localtime(event.at, ZoneInfo("Europe/Istanbul")).date()
+    assert figures.people_by["month"] == {local_day.replace(day=1): 1}
+    assert figures.sex_age == {("female", "unknown"): 1}
 
 
 def test_an_edit_moves_a_service_between_places_and_periods(
