@@ -119,8 +119,17 @@ def _where(scope, *, main_rows):
     ):
         if ids is not None:
             sql.append(f"{column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})")
-    if main_rows and scope.project_ids() is None:
+    projects = scope.project_ids()
+    if main_rows and projects is None:
         sql.append("main_row")
+    elif main_rows and len(projects) > 1:
+        # A donor's projects may share an event: one row per event and person all the same.
+        table = Reach._meta.db_table
+        sql.append(
+            f"project_id = (SELECT min(r2.project_id) FROM {table} r2 "
+            f"WHERE r2.event_id = {table}.event_id AND r2.person_id = {table}.person_id "
+            f"AND r2.project_id IN ({', '.join(str(int(i)) for i in projects)}))"
+        )
     return " AND ".join(sql), params
 
 

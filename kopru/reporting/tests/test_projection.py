@@ -162,6 +162,7 @@ def test_households_group_sessions_headcounts_and_projects(
     assert (only_second.unique, only_second.services, only_second.headcount) == (2, 1, 0)
     donor = compute(Scope(**{**this_year().__dict__, "donor": first.donor}))
     assert (donor.unique, donor.services, donor.headcount) == (7, 2, 15)
+    assert donor.contacts == figures.contacts  # each person once per shared home visit
     assert_rebuild_agrees()
 
 
