@@ -75,9 +75,9 @@ def quarterly(r) -> bytes:
         summary.append(
             [
                 _(
-                    "For sharing outside the mission: counts of fewer than %(n)s people are "
-                    "empty, and some larger ones too, so that a hidden count cannot be worked "
-                    "out from the others."
+                    "Shared outside the mission: counts of people below %(n)s are left empty, "
+                    "and some larger counts too, so that a hidden count cannot be worked out "
+                    "from the others."
                 )
                 % {"n": r.threshold}
             ]
