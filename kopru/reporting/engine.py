@@ -149,6 +149,16 @@ class Rows:
         return len(self.person)
 
 
+def _packed(sql, params):
+    """The bigint[] columns of a one-row PostgreSQL answer, as numpy arrays."""
+    connection.ensure_connection()
+    # Django's cursors bind parameters on the client, which cannot return binary data.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.adapters.register_loader(1016, _Raw)  # bigint[]
+        cursor.execute(sql, params, binary=True)
+        return [_int8_array(v) for v in cursor.fetchone()]
+
+
 def fetch_rows(scope) -> Rows:
     where, params = _where(scope, main_rows=True)
     table = Reach._meta.db_table
@@ -161,12 +171,7 @@ def fetch_rows(scope) -> Rows:
             " | (sex::bigint << 8) | (population_group::bigint << 1) | disability::int) "
             f"FROM {table} WHERE {where}"
         )
-        connection.ensure_connection()
-        # Django's cursors bind parameters on the client, which cannot return binary data.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.adapters.register_loader(1016, _Raw)  # bigint[]
-            cursor.execute(sql, params, binary=True)
-            a, b, c = (_int8_array(v) for v in cursor.fetchone())
+        a, b, c = _packed(sql, params)
         return Rows(
             person=a >> 32,
             household=a & 0xFFFFFFFF,
@@ -193,11 +198,16 @@ def fetch_project_pairs(scope):
     """(person, project) of the scope's rows; UNATTRIBUTED where the service names none."""
     where, params = _where(scope, main_rows=False)
     table = Reach._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT person_id, project_id FROM {table} WHERE {where}", params)
-        data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-    projects = data[:, 1]
-    return data[:, 0], np.where(projects == 0, UNATTRIBUTED, projects)
+    if connection.vendor == "postgresql":
+        sql = f"SELECT array_agg((person_id::bigint << 32) | project_id) FROM {table} WHERE {where}"
+        (packed,) = _packed(sql, params)
+        people, projects = packed >> 32, packed & 0xFFFFFFFF
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT person_id, project_id FROM {table} WHERE {where}", params)
+            data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+        people, projects = data[:, 0], data[:, 1]
+    return people, np.where(projects == 0, UNATTRIBUTED, projects)
 
 
 @dataclass
@@ -233,7 +243,7 @@ def _tally_rows(scope, by_project, by_donor):
     return "project_id = 0 AND donor_id = 0"
 
 
-def tally(scope, *, by_project=False, by_donor=False) -> Tallies:
+def _tally_where(scope, by_project=False, by_donor=False):
     """The period's Tally rows: whole months from the month rows, the rest from day rows."""
     months, days = _split(scope.start, scope.end)
     where = ["mission_id = %s"]
@@ -253,13 +263,24 @@ def tally(scope, *, by_project=False, by_donor=False) -> Tallies:
     ):
         if ids is not None:
             where.append(f"{column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})")
+    return " AND ".join(where), params
+
+
+def tally(scope, *, by_project=False, by_donor=False, cells=True) -> Tallies:
+    """The period's figures per service type, place, project, donor and month; with `cells`
+    also per sex, age band and disability (many more rows: only what needs them asks)."""
+    where, params = _tally_where(scope, by_project, by_donor)
+    if cells:
+        cell_columns, cell_group = "sex, age_band, disability", ", sex, age_band, disability"
+    else:
+        cell_columns = "'', '', " + ("false" if connection.vendor == "postgresql" else "0")
+        cell_group = ""
     table = Tally._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT service_type_id, location_id, project_id, start, sex, age_band, disability, "
-            f"sum(services), sum(people), donor_id FROM {table} WHERE {' AND '.join(where)} "
-            "GROUP BY service_type_id, location_id, project_id, donor_id, start, sex, age_band, "
-            "disability",
+            f"SELECT service_type_id, location_id, project_id, start, {cell_columns}, "
+            f"sum(services), sum(people), donor_id FROM {table} WHERE {where} "
+            f"GROUP BY service_type_id, location_id, project_id, donor_id, start{cell_group}",
             params,
         )
         rows = cursor.fetchall()
@@ -277,6 +298,18 @@ def tally(scope, *, by_project=False, by_donor=False) -> Tallies:
         services=np.array(columns[7], dtype=np.int64),
         people=np.array(columns[8], dtype=np.int64),
     )
+
+
+def headcount_cells(scope):
+    """[(sex, age band, disability, people)] counted by head in the scope."""
+    where, params = _tally_where(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sex, age_band, disability, sum(people) FROM {Tally._meta.db_table} "
+            f"WHERE {where} AND people <> 0 GROUP BY sex, age_band, disability",
+            params,
+        )
+        return [(sex, band, bool(dis), int(n)) for sex, band, dis, n in cursor.fetchall() if n]
 
 
 def _split(start, end):
@@ -433,9 +466,10 @@ def compute(scope, *, months=False, projects=True) -> Figures:
         order = np.lexsort((rows.day, person))
         sorted_people = person[order]
         first = order[np.concatenate(([True], sorted_people[1:] != sorted_people[:-1]))]
-        for s, b in zip(rows.sex[first], rows.age_band[first], strict=True):
-            key = (SEXES[s], AGE_BANDS[b] if b != AGE_UNKNOWN else "unknown")
-            f.sex_age[key] = f.sex_age.get(key, 0) + 1
+        cells, counts = np.unique(rows.sex[first] * 16 + rows.age_band[first], return_counts=True)
+        for cell, n in zip(cells.tolist(), counts.tolist(), strict=True):
+            s, b = divmod(cell, 16)
+            f.sex_age[(SEXES[s], AGE_BANDS[b] if b != AGE_UNKNOWN else "unknown")] = n
         values = PopulationGroup.values
         for g, n in zip(*np.unique(rows.group[first], return_counts=True), strict=True):
             name = REPORT_GROUPS.get(values[g], "migrant")
@@ -482,7 +516,7 @@ def _tally_dimensions(t, catalogue):
 
 
 def _add_tally(f, scope, catalogue):
-    t = tally(scope)
+    t = tally(scope, cells=False)
     f.services = int(t.services.sum())
     f.headcount = int(t.people.sum())
     f.contacts += f.headcount
@@ -491,11 +525,9 @@ def _add_tally(f, scope, catalogue):
         f.headcount_by[name] = sum_per(groups, t.people)
     f.services_by["month"] = {_month_start(m): n for m, n in f.services_by["month"].items()}
     f.headcount_by["month"] = {_month_start(m): n for m, n in f.headcount_by["month"].items()}
-    for i in np.flatnonzero(t.people):
-        key = (t.sex[i], t.age_band[i])
-        f.sex_age_headcount[key] = f.sex_age_headcount.get(key, 0) + int(t.people[i])
-        dis = bool(t.disability[i])
-        f.disability_headcount[dis] = f.disability_headcount.get(dis, 0) + int(t.people[i])
+    for sex, band, dis, people in headcount_cells(scope):
+        f.sex_age_headcount[(sex, band)] = f.sex_age_headcount.get((sex, band), 0) + people
+        f.disability_headcount[dis] = f.disability_headcount.get(dis, 0) + people
 
 
 def _add_projects(f, scope):
@@ -503,10 +535,10 @@ def _add_projects(f, scope):
     donors = dict(Project.objects.filter(mission=scope.mission).values_list("pk", "donor_id"))
     f.people_by["project"] = unique_per(projects, people)
     f.people_by["donor"] = unique_per(_lookup(projects, donors), people)
-    t = tally(scope, by_project=True)
+    t = tally(scope, by_project=True, cells=False)
     f.services_by["project"] = sum_per(t.project, t.services)
     f.headcount_by["project"] = sum_per(t.project, t.people)
-    t = tally(scope, by_donor=True)
+    t = tally(scope, by_donor=True, cells=False)
     by_donor = np.where(t.donor != 0, t.donor, _lookup(t.project, donors))
     f.services_by["donor"] = sum_per(by_donor, t.services)
     f.headcount_by["donor"] = sum_per(by_donor, t.people)
