@@ -25,7 +25,8 @@ def wants_csv(request):
     return request.GET.get("format") == "csv"
 
 
-def csv_response(request, name, header, rows, *, category="general"):
+def csv_response(request, name, header, rows, *, category="general", details=None):
+    """`details` adds to the audit entry (e.g. the purpose a user gave for the export)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -41,7 +42,7 @@ def csv_response(request, name, header, rows, *, category="general"):
         category=category,
         request=request,
         mission=getattr(request, "mission", None),
-        details={"rows": count, "query": request.GET.urlencode()},
+        details={"rows": count, "query": request.GET.urlencode(), **(details or {})},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")

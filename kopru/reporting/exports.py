@@ -238,16 +238,6 @@ def notes(table, scope, period):
     return lines
 
 
-def plain_csv(header, rows) -> bytes:
-    """A CSV for spreadsheets: a byte-order mark for Excel, formulas defused."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v if isinstance(v, int) else _cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def write_csv(table, *, hxl=False) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -1,13 +1,17 @@
 """Report pages and their downloads: thin; the figures come from report.build."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
 from kopru.core import access, audit
+from kopru.core.exports import csv_response
 from kopru.core.models import AuditEvent
 
 from . import exports, indicators, people, report, workbook
@@ -23,9 +27,15 @@ def _report(request):
     return form, report.build(scope, period, shared=form.is_shared)
 
 
-def _download(
-    request, period, data, content_type, extension, *, what="report", shared=False, details=None
-):
+def _refused(request, form):
+    """A download asked with bad filters goes back to the report page, which says what is
+    wrong, rather than quietly giving another period (or an unshared file asked as shared)."""
+    if request.GET and not form.is_valid():
+        return redirect(f"{reverse('reporting:quarterly')}?{request.GET.urlencode()}")
+    return None
+
+
+def _download(request, period, data, content_type, extension, *, what="report", shared=False):
     audit.record(
         request.user,
         AuditEvent.Action.EXPORT,
@@ -33,12 +43,7 @@ def _download(
         object_repr=f"{what} {period.label}.{extension}",
         request=request,
         mission=request.mission,
-        details={
-            "query": request.GET.urlencode(),
-            "format": extension,
-            "shared": shared,
-            **(details or {}),
-        },
+        details={"query": request.GET.urlencode(), "format": extension, "shared": shared},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(data, content_type=content_type)
@@ -84,7 +89,9 @@ def quarterly_pdf(request):
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
-    _form, rep = _report(request)
+    form, rep = _report(request)
+    if refused := _refused(request, form):
+        return refused
     html = render_to_string(
         "reporting/quarterly_pdf.html",
         {"r": rep, "lang": get_language(), "rtl": get_language_bidi()},
@@ -95,13 +102,17 @@ def quarterly_pdf(request):
 
 
 def quarterly_xlsx(request):
-    _form, rep = _report(request)
+    form, rep = _report(request)
+    if refused := _refused(request, form):
+        return refused
     return _download(request, rep.period, workbook.quarterly(rep), XLSX, "xlsx", shared=rep.shared)
 
 
 def activities(request, kind):
     """The 4W/5W activity table: CSV, HXL-tagged CSV or XLSX."""
     form = ReportForm(request.mission, request.GET or None)
+    if refused := _refused(request, form):
+        return refused
     scope, period = form.scope_and_period()
     table = exports.build(scope, period, shared=form.is_shared)
     if kind == "xlsx":
@@ -118,7 +129,7 @@ def people_export(request):
     """The people reached, with names: asks for the purpose, audits it with the rows."""
     form = PeopleExportForm(request.mission, request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
-        scope, period = form.scope_and_period()
+        scope, _period = form.scope_and_period()
         found = people.reached(request.user, scope)
         header = [
             _("Reference"),
@@ -145,17 +156,14 @@ def people_export(request):
             ]
             for p, services, sectors in found
         ]
-        return _download(
+        query = {
+            k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "purpose")
+        }
+        return csv_response(
             request,
-            period,
-            exports.plain_csv(header, rows),
-            "text/csv; charset=utf-8",
-            "csv",
-            what="people",
-            details={
-                "purpose": form.cleaned_data["purpose"],
-                "rows": len(rows),
-                "query": request.POST.urlencode(),
-            },
+            "people",
+            header,
+            rows,
+            details={"purpose": form.cleaned_data["purpose"], "query": urlencode(query)},
         )
     return render(request, "reporting/people_export.html", {"form": form})

@@ -271,3 +271,19 @@ def test_a_shared_workbook_holds_no_hidden_figure(login, me_murat, quarter):
     }
     assert sex_age["12-17"][1] is None  # three boys
     assert len(sex_age["18-59"]) == 3  # female, male, other: people reached, not split
+
+
+def test_a_download_with_a_bad_period_goes_back_to_the_report_and_exports_nothing(
+    login, me_murat, quarter
+):
+    # Shared, but the period is wrong: no file at all, rather than last quarter's unshared one.
+    query = "period=custom&start=2026-05-01&end=2026-01-01&shared=on"
+    client = login(me_murat)
+    for path in ("/reports/5w-hxl.csv", "/reports/5w.xlsx", "/reports/quarterly.xlsx"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 302 and response["Location"].startswith(
+            "/reports/quarterly/?"
+        )
+    page = client.get(f"/reports/quarterly/?{query}")
+    assert "The period ends before it starts." in page.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
