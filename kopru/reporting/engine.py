@@ -447,10 +447,29 @@ def _month_index(days):
     return dates.astype(np.int64)  # months since 1970-01
 
 
-def compute(scope, *, months=False, projects=True) -> Figures:
+def compute(scope, *, months=False, projects=True, from_rows=False) -> Figures:
+    """The scope's figures. A whole calendar month, quarter or year of the mission takes its
+    unique people from the rollup (unless `from_rows`); anything else counts Reach rows."""
+    from . import rollup
+
+    f = Figures()
+    grain = None if from_rows else rollup.grain_of(scope)
+    if grain and rollup.is_current(scope.mission.pk):
+        rollup.add_figures(f, scope, grain, months=months, projects=projects)
+        if f.unique:
+            _pending_duplicates(f, scope, None)
+        return f
     catalogue = Catalogue.of(scope.mission)
+    _add_people(f, scope, catalogue, months=months, projects=projects)
+    _add_tally(f, scope, catalogue)
+    if projects:
+        _add_projects(f, scope)
+    return f
+
+
+def _add_people(f, scope, catalogue, *, months, projects):
     rows = fetch_rows(scope)
-    f = Figures(contacts=len(rows))
+    f.contacts = len(rows)
     person = rows.person
     if len(rows):
         f.unique = len(_distinct(person))
@@ -483,10 +502,11 @@ def compute(scope, *, months=False, projects=True) -> Figures:
                 _month_start(m): n for m, n in unique_per(_month_index(rows.day), person).items()
             }
         _pending_duplicates(f, scope, person)
-    _add_tally(f, scope, catalogue)
     if projects:
-        _add_projects(f, scope)
-    return f
+        people, projects = fetch_project_pairs(scope)
+        donors = dict(Project.objects.filter(mission=scope.mission).values_list("pk", "donor_id"))
+        f.people_by["project"] = unique_per(projects, people)
+        f.people_by["donor"] = unique_per(_lookup(projects, donors), people)
 
 
 def _month_start(months_since_1970):
@@ -531,10 +551,8 @@ def _add_tally(f, scope, catalogue):
 
 
 def _add_projects(f, scope):
-    people, projects = fetch_project_pairs(scope)
+    """Services and headcounts per project and donor (people per project: _add_people)."""
     donors = dict(Project.objects.filter(mission=scope.mission).values_list("pk", "donor_id"))
-    f.people_by["project"] = unique_per(projects, people)
-    f.people_by["donor"] = unique_per(_lookup(projects, donors), people)
     t = tally(scope, by_project=True, cells=False)
     f.services_by["project"] = sum_per(t.project, t.services)
     f.headcount_by["project"] = sum_per(t.project, t.people)
@@ -545,7 +563,8 @@ def _add_projects(f, scope):
 
 
 def _pending_duplicates(f, scope, person):
-    """Open duplicate pairs among the people counted: how far the unique figure may fall."""
+    """Open duplicate pairs among the people counted (`person`, or when None the people with
+    a row in the scope): how far the unique figure may fall."""
     pairs = np.array(
         DuplicateCandidate.objects.filter(
             mission=scope.mission, status=DuplicateCandidate.Status.OPEN
@@ -554,6 +573,22 @@ def _pending_duplicates(f, scope, person):
     ).reshape(-1, 2)
     if not len(pairs):
         return
+    if person is None:
+        candidates = _distinct(pairs.ravel()).tolist()
+        person = np.array(
+            [
+                p
+                for i in range(0, len(candidates), 500)
+                for p in Reach.objects.filter(
+                    mission=scope.mission,
+                    day__range=(scope.start, scope.end),
+                    person_id__in=candidates[i : i + 500],
+                )
+                .values_list("person_id", flat=True)
+                .distinct()
+            ],
+            dtype=np.int64,
+        )
     reached = _distinct(person)
     inside = np.isin(pairs[:, 0], reached) & np.isin(pairs[:, 1], reached)
     f.pending_pairs = int(inside.sum())

@@ -5,15 +5,17 @@ models for people and households (merges and their undo save the merged record, 
 brings the survivor's rows along)."""
 
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from kopru.core import demo, navigation
+from kopru.core.models import Location, Project
 from kopru.registry.models import Membership, Merge, Person
+from kopru.services.models import ServiceType, SubSector
 from kopru.services.signals import service_changed, service_will_change
 
-from . import projection
+from . import projection, rollup
 
 connection_created.connect(projection.install_sqlite_functions)
 
@@ -43,6 +45,30 @@ def _person_saved(sender, instance, created, **kwargs):
 @receiver(post_save, sender=Membership)
 def _membership_saved(sender, instance, **kwargs):
     projection.refresh_people([instance.person_id])
+
+
+# What the unique counts kept per period are broken down by: a change makes them wait for a
+# rebuild (reports count rows meanwhile). (model, fields, its mission)
+_BREAKDOWNS = [
+    (ServiceType, ("sub_sector_id", "unit_id"), lambda o: o.mission_id),
+    (SubSector, ("sector_id",), lambda o: o.sector.mission_id),
+    (Location, ("path",), lambda o: o.mission_id),
+    (Project, ("donor_id",), lambda o: o.mission_id),
+]
+
+
+def _breakdown_changing(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    for model, fields, mission_of in _BREAKDOWNS:
+        if sender is model:
+            before = model.objects.filter(pk=instance.pk).values_list(*fields).first()
+            if before is not None and before != tuple(getattr(instance, f) for f in fields):
+                rollup.mark_stale(mission_of(instance))
+
+
+for _model, _fields, _mission in _BREAKDOWNS:
+    pre_save.connect(_breakdown_changing, sender=_model)
 
 
 def _demo_figures():

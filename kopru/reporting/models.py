@@ -26,6 +26,11 @@ AGE_UNKNOWN = 9
 UNATTRIBUTED = 2**31 - 1
 
 
+# Reach and Tally are derived from the ledger, which holds the real foreign keys: theirs are not
+# constraints in the database (Django still cascades deletes), so a rebuild writing tens of
+# millions of rows does not check each reference at commit.
+
+
 class Reach(models.Model):
     """One registered person reached by one live service event (and one of its projects):
     served directly, as a participant of a group session, or as a member of a household served.
@@ -35,18 +40,22 @@ class Reach(models.Model):
     person's record changes or is merged (rows then name the surviving record), so counting distinct
     `person_id` after a merge counts the person once."""
 
-    event = models.ForeignKey(ServiceEvent, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        ServiceEvent, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # Plain numbers, not foreign keys: a merge in the registry moves every foreign key to a
     # person, and these rows are re-projected instead (projection.refresh_people).
     person_id = models.PositiveIntegerField(db_index=True)
-    household_id = models.PositiveIntegerField(null=True)
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+", db_index=False)
+    household_id = models.PositiveIntegerField(null=True, db_index=True)
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     day = models.DateField()  # in the mission's time zone
     service_type = models.ForeignKey(
-        ServiceType, on_delete=models.CASCADE, related_name="+", db_index=False
+        ServiceType, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="+", db_index=False
+        Location, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     project_id = models.PositiveIntegerField(default=0)  # 0: the event names no project
     # True on one row per event and person (its first project's): totals read these rows only.
@@ -77,14 +86,16 @@ class Tally(models.Model):
         DAY = "D"
         MONTH = "M"
 
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+", db_index=False)
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     grain = models.CharField(max_length=1, choices=Grain.choices)
     start = models.DateField()  # the day, or the first day of the month
     service_type = models.ForeignKey(
-        ServiceType, on_delete=models.CASCADE, related_name="+", db_index=False
+        ServiceType, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="+", db_index=False
+        Location, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     project_id = models.PositiveIntegerField(default=0)
     # With project 0: the events of this donor's projects, each once (two projects of one
@@ -117,6 +128,40 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.grain}{self.start} {self.service_type_id}@{self.location_id}"
+
+
+class Rollup(models.Model):
+    """Unique people and households of a whole calendar month, quarter or year of a mission,
+    per breakdown value, with no filter: what the full report of such a period reads instead
+    of counting Reach rows. reporting.rollup keeps it current with Reach."""
+
+    class Grain(models.TextChoices):
+        MONTH = "M"
+        QUARTER = "Q"
+        YEAR = "Y"
+        STALE = "S"  # marks a mission whose rollup waits for a rebuild
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    start = models.DateField()
+    # total, a reporting.engine dimension, project, donor, sex_age, group or disability
+    dimension = models.CharField(max_length=12)
+    value = models.BigIntegerField()  # the dimension's id or code; 0 for the total
+    measure = models.CharField(max_length=10)  # people, households or contacts
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "grain", "start", "dimension", "value", "measure"],
+                name="one_rollup_count",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.grain}{self.start} {self.dimension}={self.value} {self.measure}"
 
 
 # --- Indicators -------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from kopru.services.models import (
     ServiceProject,
 )
 
-from .models import AGE_UNKNOWN, SEXES, UNATTRIBUTED, Reach, Tally
+from . import rollup
+from .models import AGE_UNKNOWN, SEXES, UNATTRIBUTED, Reach, Rollup, Tally
 
 T = {
     "event": ServiceEvent._meta.db_table,
@@ -151,11 +152,12 @@ def _reach_insert(where):
     )
 
 
-def _tally_upsert(where, sign):
+def _tally_select(where, sign):
+    """(WITH clause, SELECT) of the Tally rows the events selected by `where` add (`sign` 1)
+    or take away (-1): one per grain, period, service type, place, project, donor and cell."""
     key = "mission_id, grain, start, service_type_id, location_id, project_id, donor_id"
-    cells = "sex, age_band, disability"
     false = "false" if _postgres() else "0"
-    return (
+    with_clause = (
         f"WITH ev (id, mission_id, service_type_id, location_id, person_id, household_id, day) "
         f"AS ({_events(where)}), "
         f"ev2 (id, mission_id, service_type_id, location_id, grain, start) AS ("
@@ -169,7 +171,8 @@ def _tally_upsert(where, sign):
         f"UNION ALL SELECT DISTINCT ev2.*, 0, pr.donor_id FROM ev2 "
         f"JOIN {T['share']} sp4 ON sp4.event_id = ev2.id "
         f"JOIN {T['project']} pr ON pr.id = sp4.project_id) "
-        f"INSERT INTO {T['tally']} ({key}, {cells}, services, people) "
+    )
+    select = (
         f"SELECT * FROM ("
         f"SELECT {key}, '' AS sex, '' AS age_band, {false} AS disability, "
         f"{sign} * count(*) AS services, 0 AS people FROM evp GROUP BY {key} "
@@ -178,11 +181,34 @@ def _tally_upsert(where, sign):
         f"FROM evp JOIN {T['headcount']} h ON h.event_id = evp.id "
         f"GROUP BY evp.mission_id, grain, start, service_type_id, location_id, project_id, "
         f"donor_id, h.sex, h.age_band, h.disability"
-        f") u WHERE true "
+        f") u"
+    )
+    return with_clause, select
+
+
+def _tally_upsert(where, sign):
+    key = "mission_id, grain, start, service_type_id, location_id, project_id, donor_id"
+    cells = "sex, age_band, disability"
+    with_clause, select = _tally_select(where, sign)
+    return (
+        f"{with_clause}INSERT INTO {T['tally']} ({key}, {cells}, services, people) "
+        f"{select} WHERE true "
         f"ON CONFLICT ({key}, {cells}) DO UPDATE SET "
         f"services = {T['tally']}.services + excluded.services, "
         f"people = {T['tally']}.people + excluded.people"
     )
+
+
+def _month_tallies(where, sign):
+    """The month rows _tally_upsert would add, without writing them (for the rollup)."""
+    with_clause, select = _tally_select(where, sign)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{with_clause}SELECT mission_id, start, service_type_id, location_id, project_id, "
+            f"donor_id, sex, age_band, disability, services, people FROM ({select}) m "
+            "WHERE grain = 'M'"
+        )
+        return cursor.fetchall()
 
 
 def _ids(event_ids):
@@ -204,6 +230,8 @@ def retract(event_ids):
     if not event_ids:
         return
     _run(_tally_upsert(_ids(event_ids), -1))
+    rollup.add_tallies(_month_tallies(_ids(event_ids), -1))
+    rollup.change(event_ids, leaving=True)
     Reach.objects.filter(event_id__in=event_ids).delete()
 
 
@@ -212,6 +240,8 @@ def project(event_ids):
     if not event_ids:
         return
     _run(_tally_upsert(_ids(event_ids), 1), _reach_insert(_ids(event_ids)))
+    rollup.add_tallies(_month_tallies(_ids(event_ids), 1))
+    rollup.change(event_ids, leaving=False)
 
 
 def events_of(person_ids):
@@ -236,8 +266,10 @@ def refresh_people(person_ids):
         return
     events = events_of(person_ids)
     if events:
+        rollup.change(events, leaving=True)
         Reach.objects.filter(event_id__in=events).delete()
         _run(_reach_insert(_ids(events)))
+        rollup.change(events, leaving=False)
 
 
 # --- The rebuild ----------------------------------------------------------------------------
@@ -250,6 +282,7 @@ def rebuild(mission):
         Tally.objects.filter(mission_id=mission.pk).delete()
         where = f"e.mission_id = {int(mission.pk)}"
         _run(_tally_upsert(where, 1), _reach_insert(where))
+        rollup.rebuild(mission)
 
 
 def snapshot(mission):
@@ -287,4 +320,9 @@ def snapshot(mission):
             "people",
         )
     )
-    return reach, tally
+    counts = sorted(
+        Rollup.objects.filter(mission=mission)
+        .exclude(count=0)
+        .values_list("grain", "start", "dimension", "value", "measure", "count")
+    )
+    return reach, tally, counts

@@ -3,16 +3,6 @@
 from django.db import migrations, models
 
 
-def rebuild(apps, schema_editor):
-    """Tally is derived data: recount it with this release's projection, which adds the rows
-    per donor (and per unattributed event) that older figures lack."""
-    from kopru.reporting import projection
-
-    Mission = apps.get_model("core", "Mission")
-    for mission in Mission.objects.all():
-        projection.rebuild(mission)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -35,5 +25,4 @@ class Migration(migrations.Migration):
             model_name='tally',
             constraint=models.UniqueConstraint(fields=('mission', 'grain', 'start', 'service_type', 'location', 'project_id', 'donor_id', 'sex', 'age_band', 'disability'), name='one_tally_cell'),
         ),
-        migrations.RunPython(rebuild, migrations.RunPython.noop),
     ]
