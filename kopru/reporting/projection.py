@@ -11,6 +11,7 @@ rebuild cannot drift apart, and a test checks that they agree.
   and their undo also send) re-projects the Reach rows of every event that person took part in.
 """
 
+import contextlib
 import datetime
 import zoneinfo
 
@@ -186,13 +187,17 @@ def _tally_select(where, sign):
     return with_clause, select
 
 
-def _tally_upsert(where, sign):
+def _tally_upsert(where, sign, *, upsert=True):
+    """Add the events' rows to Tally; without `upsert` into rows known to be new (a rebuild),
+    which needs no unique index."""
     key = "mission_id, grain, start, service_type_id, location_id, project_id, donor_id"
     cells = "sex, age_band, disability"
     with_clause, select = _tally_select(where, sign)
+    insert = f"{with_clause}INSERT INTO {T['tally']} ({key}, {cells}, services, people) {select}"
+    if not upsert:
+        return insert
     return (
-        f"{with_clause}INSERT INTO {T['tally']} ({key}, {cells}, services, people) "
-        f"{select} WHERE true "
+        f"{insert} WHERE true "
         f"ON CONFLICT ({key}, {cells}) DO UPDATE SET "
         f"services = {T['tally']}.services + excluded.services, "
         f"people = {T['tally']}.people + excluded.people"
@@ -276,13 +281,50 @@ def refresh_people(person_ids):
 
 
 def rebuild(mission):
-    """Recompute a mission's figures from the ledger (after a bulk load, or to check)."""
+    """Recompute a mission's figures from the ledger (after a bulk load, or to check).
+
+    On PostgreSQL the derived tables' indexes are set aside while the rows are written and
+    built again afterwards (sorting once is far cheaper than growing them row by row at
+    national scale); reports wait for the rebuild's transaction meanwhile."""
     with transaction.atomic():
         Reach.objects.filter(mission_id=mission.pk).delete()
         Tally.objects.filter(mission_id=mission.pk).delete()
         where = f"e.mission_id = {int(mission.pk)}"
-        _run(_tally_upsert(where, 1), _reach_insert(where))
+        with _indexes_set_aside(T["tally"], T["reach"]):
+            _run(_tally_upsert(where, 1, upsert=False), _reach_insert(where))
         rollup.rebuild(mission)
+
+
+@contextlib.contextmanager
+def _indexes_set_aside(*tables):
+    if not _postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'u' AND conrelid = ANY(%s::regclass[])",
+            [list(tables)],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = ANY(%s) AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
 def snapshot(mission):

@@ -83,29 +83,42 @@ def _take(rows, keep):
 # --- What rows contribute -------------------------------------------------------------------
 
 
+def _groups(period, value):
+    """One number per (period, value) pair below 2**31, and how to split it back."""
+    p0, v0 = int(period.min()), int(value.min())
+    width = int(value.max()) - v0 + 1
+    if (int(period.max()) - p0 + 1) * width < 2**31:
+        return (period - p0) * width + (value - v0), lambda g: (g // width + p0, g % width + v0)
+    values, dense = np.unique(value, return_inverse=True)  # ids too far apart: number them
+    width = len(values)
+    return (period - p0) * width + dense, lambda g: (g // width + p0, values[g % width])
+
+
+def _runs(sorted_keys):
+    """The distinct values of a sorted array and how often each occurs."""
+    edges = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True])))
+    return sorted_keys[edges[:-1]], np.diff(edges)
+
+
 def _distinct_per(period, value, key):
-    """[(period, value, distinct keys)] over the rows."""
+    """[(period, value, distinct keys)] over the rows (sorting: faster than hashing here)."""
     if len(key) == 0:
         return []
-    values, dense = np.unique(value, return_inverse=True)
-    width = len(values)
-    periods, period_dense = np.unique(period, return_inverse=True)
-    group = period_dense.astype(np.int64) * width + dense
-    pairs = np.unique((group << 32) | key)
-    groups, counts = np.unique(pairs >> 32, return_counts=True)
-    return zip(
-        periods[groups // width].tolist(),
-        values[groups % width].tolist(),
-        counts.tolist(),
-        strict=True,
-    )
+    group, split = _groups(period, value)
+    pairs = np.sort((group.astype(np.int64) << 32) | key)
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    groups, counts = _runs(pairs >> 32)
+    periods, values = split(groups)
+    return zip(periods.tolist(), values.tolist(), counts.tolist(), strict=True)
 
 
 def _count_per(period, value):
     if len(period) == 0:
         return []
-    keys, counts = np.unique(np.stack([period, value]), axis=1, return_counts=True)
-    return zip(keys[0].tolist(), keys[1].tolist(), counts.tolist(), strict=True)
+    group, split = _groups(period, value)
+    groups, counts = _runs(np.sort(group))
+    periods, values = split(groups)
+    return zip(periods.tolist(), values.tolist(), counts.tolist(), strict=True)
 
 
 def contributions(read, catalogue, donors, *, people=True, households=True) -> Counter:
@@ -133,9 +146,10 @@ def contributions(read, catalogue, donors, *, people=True, households=True) -> C
             put("contacts", "total", _count_per(main_period, zero))
             for name in PEOPLE_DIMENSIONS:
                 put("people", name, _distinct_per(main_period, dims[name], person))
-            projects = np.where(project == 0, UNATTRIBUTED, project)
-            put("people", "project", _distinct_per(period, projects, rows.person))
-            donor = engine._lookup(projects, donors)
+            per_project = _distinct_per(period, project, rows.person)
+            # Project 0 in Reach: the service names none.
+            put("people", "project", ((p, v or UNATTRIBUTED, n) for p, v, n in per_project))
+            donor = engine._lookup(project, donors)
             put("people", "donor", _distinct_per(period, donor, rows.person))
             if not len(person):
                 continue
