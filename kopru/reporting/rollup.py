@@ -21,7 +21,7 @@ import numpy as np
 from django.db import connection
 
 from kopru.core.models import Project
-from kopru.registry.models import PopulationGroup
+from kopru.registry.models import Household, Person, PopulationGroup
 
 from . import engine
 from .models import AGE_BANDS, AGE_UNKNOWN, SEXES, UNATTRIBUTED, Reach, Rollup, Tally
@@ -321,6 +321,18 @@ def _ids(column, ids):
     return f"{column} IN ({', '.join(str(int(i)) for i in sorted(ids))})"
 
 
+def _lock(model, ids):
+    """Two writes about one person at once would each count them as new in a period: the
+    second waits here until the first commits, then reads its rows. (SQLite writes one at a
+    time anyway.)"""
+    if connection.vendor == "postgresql" and ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {model._meta.db_table} WHERE {_ids('id', ids)} "
+                "ORDER BY id FOR NO KEY UPDATE"
+            )
+
+
 def change(event_ids, *, leaving):
     """Apply what these events' Reach rows add: as they are about to leave (`leaving`), or
     just after they came."""
@@ -342,6 +354,8 @@ def change(event_ids, *, leaving):
     for mission_id, (people, households, years) in by_mission.items():
         if not is_current(mission_id):
             continue
+        _lock(Person, people)
+        _lock(Household, households)
         catalogue = engine.Catalogue.of(mission_id)
         donors = _donors(mission_id)
         in_years = " OR ".join(

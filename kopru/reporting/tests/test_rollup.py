@@ -2,10 +2,12 @@
 and always equal what counting the rows says; the full report of such a period reads them."""
 
 import random
+import threading
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from kopru.core.models import Location
@@ -195,3 +197,59 @@ def test_the_full_quarterly_report_reads_the_rollup_and_a_catalogue_change_falls
     assert rollup.is_current(tr.pk)
     assert compute(scope).unique == 4
     assert_rollup_agrees()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_services_for_one_person_recorded_at_once_count_them_once(
+    clerk_zeynep, twenty, haliliye_centre, settings
+):
+    if connection.vendor == "sqlite":
+        # SQLite: a write transaction takes the database's write lock when it begins, so two
+        # writes never interleave.
+        assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        return
+    tr = mission("TR")
+    amina = twenty[0]
+    general = a_service("general", "person")
+    # Another sector, so the two writes share no Tally row (that would make them wait anyway).
+    other = next(
+        st
+        for st in ServiceType.objects.filter(mission=tr, category="general")
+        if "person" in st.subjects and st.sub_sector.sector_id != general.sub_sector.sector_id
+    )
+    day = timezone.localdate() - timedelta(days=3)
+    at = datetime.combine(day, time(10), tzinfo=ZoneInfo(tr.timezone))
+    recorded, release = threading.Event(), threading.Event()
+
+    def record(service_type, hold=False):
+        try:
+            with transaction.atomic():
+                record_service(
+                    clerk_zeynep,
+                    tr,
+                    service_type=service_type,
+                    person=amina,
+                    at=at,
+                    location=haliliye_centre,
+                    modality="centre",
+                )
+                if hold:
+                    recorded.set()
+                    release.wait(20)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=record, args=(general, True))
+    first.start()
+    assert recorded.wait(20)
+    second = threading.Thread(target=record, args=(other,))
+    second.start()
+    second.join(1)
+    assert second.is_alive()  # waiting for the first write to commit
+    release.set()
+    first.join(20)
+    second.join(20)
+    scope = quarter_of(day)
+    figures = compute(scope)
+    assert (figures.unique, figures.services) == (1, 2)
+    assert figures == compute(scope, from_rows=True)
