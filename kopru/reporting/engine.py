@@ -39,6 +39,23 @@ REPORT_GROUPS = {
 GROUP_ORDER = ["refugee", "international_protection", "migrant", "host_community"]
 
 
+def service_type_ids(mission_id, *, unit_id=None, sector_id=None, sub_sector_id=None, chosen=()):
+    """The sorted ids of the mission's service types that pass every filter given (`chosen`:
+    among these), or None when none is given."""
+    if not (chosen or unit_id or sector_id or sub_sector_id):
+        return None
+    qs = ServiceType.objects.filter(mission_id=mission_id)
+    if chosen:
+        qs = qs.filter(pk__in=chosen)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if sector_id:
+        qs = qs.filter(sub_sector__sector_id=sector_id)
+    if sub_sector_id:
+        qs = qs.filter(sub_sector_id=sub_sector_id)
+    return sorted(qs.values_list("pk", flat=True))
+
+
 @dataclass
 class Scope:
     """What a report covers: a mission, a period (both days included) and optional filters."""
@@ -56,16 +73,12 @@ class Scope:
 
     def service_type_ids(self):
         """None when no filter narrows the services."""
-        qs = ServiceType.objects.filter(mission=self.mission)
-        if not (self.unit or self.sector or self.sub_sector):
-            return None
-        if self.unit:
-            qs = qs.filter(unit=self.unit)
-        if self.sector:
-            qs = qs.filter(sub_sector__sector=self.sector)
-        if self.sub_sector:
-            qs = qs.filter(sub_sector=self.sub_sector)
-        return sorted(qs.values_list("pk", flat=True))
+        return service_type_ids(
+            self.mission.pk,
+            unit_id=self.unit and self.unit.pk,
+            sector_id=self.sector and self.sector.pk,
+            sub_sector_id=self.sub_sector and self.sub_sector.pk,
+        )
 
     def location_ids(self):
         places = [p for p in (self.province, self.site) if p is not None]
@@ -159,20 +172,26 @@ def _packed(sql, params):
         return [_int8_array(v) for v in cursor.fetchone()]
 
 
-def fetch_rows(scope) -> Rows:
-    where, params = _where(scope, main_rows=True)
+def read_rows(where, params, *, every_project=False):
+    """Reach rows matching `where` as numpy arrays. With `every_project`, also each row's
+    `main_row` flag, project and event: (rows, main, project, event)."""
     table = Reach._meta.db_table
     if connection.vendor == "postgresql":
+        extra = (
+            ", array_agg((project_id::bigint << 1) | main_row::int), array_agg(event_id::bigint)"
+            if every_project
+            else ""
+        )
         sql = (
             "SELECT array_agg((person_id::bigint << 32) | COALESCE(household_id, 0)), "
             "array_agg((location_id::bigint << 32) | service_type_id), "
             # Every part widened first: a smallint shifted on PostgreSQL stays a smallint.
             f"array_agg((((day - DATE '{EPOCH}')::bigint) << 16) | (age_band::bigint << 12)"
-            " | (sex::bigint << 8) | (population_group::bigint << 1) | disability::int) "
-            f"FROM {table} WHERE {where}"
+            " | (sex::bigint << 8) | (population_group::bigint << 1) | disability::int)"
+            f"{extra} FROM {table} WHERE {where}"
         )
-        a, b, c = _packed(sql, params)
-        return Rows(
+        a, b, c, *more = _packed(sql, params)
+        rows = Rows(
             person=a >> 32,
             household=a & 0xFFFFFFFF,
             location=b >> 32,
@@ -183,15 +202,28 @@ def fetch_rows(scope) -> Rows:
             group=(c >> 1) & 0x7F,
             disability=c & 1,
         )
+        if not every_project:
+            return rows
+        flags, event = more
+        return rows, (flags & 1).astype(bool), flags >> 1, event
+    width = 12 if every_project else 9
+    extra = ", main_row, project_id, event_id" if every_project else ""
     sql = (
         "SELECT person_id, COALESCE(household_id, 0), location_id, service_type_id, "
         f"CAST(julianday(day) - julianday('{EPOCH}') AS INTEGER), age_band, sex, "
-        f"population_group, disability FROM {table} WHERE {where}"
+        f"population_group, disability{extra} FROM {table} WHERE {where}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 9)
-    return Rows(*(data[:, i] for i in range(9)))
+        data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, width)
+    rows = Rows(*(data[:, i] for i in range(9)))
+    if not every_project:
+        return rows
+    return rows, data[:, 9].astype(bool), data[:, 10], data[:, 11]
+
+
+def fetch_rows(scope) -> Rows:
+    return read_rows(*_where(scope, main_rows=True))
 
 
 def fetch_project_pairs(scope):
@@ -338,14 +370,75 @@ def _distinct(values):
     return s[np.concatenate(([True], s[1:] != s[:-1]))]
 
 
+def _groups(period, value):
+    """One number per (period, value) pair below 2**31, and how to split it back."""
+    p0, v0 = int(period.min()), int(value.min())
+    width = int(value.max()) - v0 + 1
+    if (int(period.max()) - p0 + 1) * width < 2**31:
+        return (period - p0) * width + (value - v0), lambda g: (g // width + p0, g % width + v0)
+    values, dense = np.unique(value, return_inverse=True)  # ids too far apart: number them
+    width = len(values)
+    return (period - p0) * width + dense, lambda g: (g // width + p0, values[g % width])
+
+
+def _runs(sorted_keys):
+    """The distinct values of a sorted array and how often each occurs."""
+    edges = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True])))
+    return sorted_keys[edges[:-1]], np.diff(edges)
+
+
+def distinct_per(period, value, key):
+    """[(period, value, distinct keys)] over rows (sorting: faster than numpy's hashing here)."""
+    if len(key) == 0:
+        return []
+    group, split = _groups(period, value)
+    pairs = _distinct((group.astype(np.int64) << 32) | key)
+    groups, counts = _runs(pairs >> 32)
+    periods, values = split(groups)
+    return zip(periods.tolist(), values.tolist(), counts.tolist(), strict=True)
+
+
+def count_per(period, value):
+    """[(period, value, rows)]."""
+    if len(period) == 0:
+        return []
+    group, split = _groups(period, value)
+    groups, counts = _runs(np.sort(group))
+    periods, values = split(groups)
+    return zip(periods.tolist(), values.tolist(), counts.tolist(), strict=True)
+
+
+def count_each(values):
+    """{value: rows with it}."""
+    values = np.asarray(values, dtype=np.int64)
+    return {v: n for _p, v, n in count_per(np.zeros(len(values), dtype=np.int64), values)}
+
+
 def unique_per(groups, people):
     """{group value: distinct people}, each person counted once per group value."""
-    if len(people) == 0:
-        return {}
-    pairs = _distinct((groups.astype(np.int64) << 32) | people)
-    g = pairs >> 32
-    edges = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1], [True])))
-    return {int(g[i]): int(n) for i, n in zip(edges[:-1], np.diff(edges), strict=True)}
+    groups = np.asarray(groups, dtype=np.int64)
+    once = np.zeros(len(groups), dtype=np.int64)
+    return {value: n for _p, value, n in distinct_per(once, groups, people)}
+
+
+def first_rows(person, day, period=None):
+    """Indexes of each person's first row (per period, when given)."""
+    if period is None:
+        period = np.zeros(len(person), dtype=np.int64)
+    order = np.lexsort((day, person, period))
+    p, who = period[order], person[order]
+    return order[np.concatenate(([True], (p[1:] != p[:-1]) | (who[1:] != who[:-1])))]
+
+
+def sex_age(cell):
+    """(sex, age band) of a cell numbered sex * 16 + band, as Reach numbers them."""
+    s, b = divmod(int(cell), 16)
+    return SEXES[s], AGE_BANDS[b] if b != AGE_UNKNOWN else "unknown"
+
+
+def report_group(code):
+    """The report's population group of Reach's population group number."""
+    return REPORT_GROUPS.get(PopulationGroup.values[int(code)], "migrant")
 
 
 def _lookup(ids, mapping):
@@ -482,17 +575,12 @@ def _add_people(f, scope, catalogue, *, months, projects):
         for name in ("sector", "sub_sector", "unit", "province"):
             f.households_by[name] = unique_per(dims[name][with_home], rows.household[with_home])
         # A person's age band, and the rest, as on their first service in the period.
-        order = np.lexsort((rows.day, person))
-        sorted_people = person[order]
-        first = order[np.concatenate(([True], sorted_people[1:] != sorted_people[:-1]))]
-        cells, counts = np.unique(rows.sex[first] * 16 + rows.age_band[first], return_counts=True)
-        for cell, n in zip(cells.tolist(), counts.tolist(), strict=True):
-            s, b = divmod(cell, 16)
-            f.sex_age[(SEXES[s], AGE_BANDS[b] if b != AGE_UNKNOWN else "unknown")] = n
-        values = PopulationGroup.values
-        for g, n in zip(*np.unique(rows.group[first], return_counts=True), strict=True):
-            name = REPORT_GROUPS.get(values[g], "migrant")
-            f.groups[name] = f.groups.get(name, 0) + int(n)
+        first = first_rows(person, rows.day)
+        for cell, n in count_each(rows.sex[first] * 16 + rows.age_band[first]).items():
+            f.sex_age[sex_age(cell)] = n
+        for code, n in count_each(rows.group[first]).items():
+            name = report_group(code)
+            f.groups[name] = f.groups.get(name, 0) + n
         f.disability = {
             True: int(rows.disability[first].sum()),
             False: int(len(first) - rows.disability[first].sum()),

@@ -34,7 +34,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopru.registry.models import PopulationGroup
-from kopru.services.models import ServiceType
 
 from . import engine
 from .models import AGE_BANDS, SEXES, Indicator, Target
@@ -99,22 +98,14 @@ class Counter:
     def type_ids(self, indicator):
         """The service types the indicator counts, or None for every service."""
         if indicator.pk not in self._types:
-            chosen = [st.pk for st in indicator.service_types.all()]
-            if not (chosen or indicator.sector_id or indicator.sub_sector_id or indicator.unit_id):
-                self._types[indicator.pk] = None
-            else:
-                qs = ServiceType.objects.filter(mission_id=indicator.mission_id)
-                if chosen:
-                    qs = qs.filter(pk__in=chosen)
-                if indicator.sector_id:
-                    qs = qs.filter(sub_sector__sector_id=indicator.sector_id)
-                if indicator.sub_sector_id:
-                    qs = qs.filter(sub_sector_id=indicator.sub_sector_id)
-                if indicator.unit_id:
-                    qs = qs.filter(unit_id=indicator.unit_id)
-                self._types[indicator.pk] = np.array(
-                    sorted(qs.values_list("pk", flat=True)), dtype=np.int64
-                )
+            ids = engine.service_type_ids(
+                indicator.mission_id,
+                unit_id=indicator.unit_id,
+                sector_id=indicator.sector_id,
+                sub_sector_id=indicator.sub_sector_id,
+                chosen=[st.pk for st in indicator.service_types.all()],
+            )
+            self._types[indicator.pk] = None if ids is None else np.array(ids, dtype=np.int64)
         return self._types[indicator.pk]
 
     def figure(self, indicator) -> Figure:
@@ -142,11 +133,7 @@ class Counter:
         person, day = rows.person[mask], rows.day[mask]
         if indicator.people_filters and len(person):
             # Attributes as on each person's first service among these rows.
-            order = np.lexsort((day, person))
-            ordered = person[order]
-            first = np.flatnonzero(mask)[
-                order[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
-            ]
+            first = np.flatnonzero(mask)[engine.first_rows(person, day)]
             keep = np.ones(len(first), dtype=bool)
             if indicator.sex:
                 keep &= rows.sex[first] == SEXES.index(indicator.sex)

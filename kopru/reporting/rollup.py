@@ -21,10 +21,10 @@ import numpy as np
 from django.db import connection
 
 from kopru.core.models import Project
-from kopru.registry.models import Household, Person, PopulationGroup
+from kopru.registry.models import Household, Person
 
 from . import engine
-from .models import AGE_BANDS, AGE_UNKNOWN, SEXES, UNATTRIBUTED, Reach, Rollup, Tally
+from .models import AGE_BANDS, SEXES, UNATTRIBUTED, Reach, Rollup, Tally
 
 # Months per period; periods start in January, April, July and October.
 GRAINS = {Rollup.Grain.MONTH: 1, Rollup.Grain.QUARTER: 3, Rollup.Grain.YEAR: 12}
@@ -38,42 +38,8 @@ STALE = {"grain": Rollup.Grain.STALE, "start": datetime.date(2000, 1, 1), "dimen
 
 
 def _read(where, params):
-    """Reach rows as numpy arrays: engine.Rows plus `main`, `project` and `event`."""
-    table = Reach._meta.db_table
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT array_agg((person_id::bigint << 32) | COALESCE(household_id, 0)), "
-            "array_agg((location_id::bigint << 32) | service_type_id), "
-            f"array_agg((((day - DATE '{engine.EPOCH}')::bigint) << 16) | "
-            "(age_band::bigint << 12) | (sex::bigint << 8) | (population_group::bigint << 1) "
-            "| disability::int), "
-            "array_agg((project_id::bigint << 1) | main_row::int), array_agg(event_id::bigint) "
-            f"FROM {table} WHERE {where}"
-        )
-        a, b, c, d, event = engine._packed(sql, params)
-        rows = engine.Rows(
-            person=a >> 32,
-            household=a & 0xFFFFFFFF,
-            location=b >> 32,
-            service_type=b & 0xFFFFFFFF,
-            day=c >> 16,
-            age_band=(c >> 12) & 0xF,
-            sex=(c >> 8) & 0xF,
-            group=(c >> 1) & 0x7F,
-            disability=c & 1,
-        )
-        return rows, (d & 1).astype(bool), d >> 1, event
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT person_id, COALESCE(household_id, 0), location_id, service_type_id, "
-            f"CAST(julianday(day) - julianday('{engine.EPOCH}') AS INTEGER), age_band, sex, "
-            f"population_group, disability, main_row, project_id, event_id FROM {table} "
-            f"WHERE {where}",
-            params,
-        )
-        data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 12)
-    rows = engine.Rows(*(data[:, i] for i in range(9)))
-    return rows, data[:, 9].astype(bool), data[:, 10], data[:, 11]
+    """(rows, main, project, event) of the Reach rows matching `where`, every project's row."""
+    return engine.read_rows(where, params, every_project=True)
 
 
 def _take(rows, keep):
@@ -81,44 +47,6 @@ def _take(rows, keep):
 
 
 # --- What rows contribute -------------------------------------------------------------------
-
-
-def _groups(period, value):
-    """One number per (period, value) pair below 2**31, and how to split it back."""
-    p0, v0 = int(period.min()), int(value.min())
-    width = int(value.max()) - v0 + 1
-    if (int(period.max()) - p0 + 1) * width < 2**31:
-        return (period - p0) * width + (value - v0), lambda g: (g // width + p0, g % width + v0)
-    values, dense = np.unique(value, return_inverse=True)  # ids too far apart: number them
-    width = len(values)
-    return (period - p0) * width + dense, lambda g: (g // width + p0, values[g % width])
-
-
-def _runs(sorted_keys):
-    """The distinct values of a sorted array and how often each occurs."""
-    edges = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True])))
-    return sorted_keys[edges[:-1]], np.diff(edges)
-
-
-def _distinct_per(period, value, key):
-    """[(period, value, distinct keys)] over the rows (sorting: faster than hashing here)."""
-    if len(key) == 0:
-        return []
-    group, split = _groups(period, value)
-    pairs = np.sort((group.astype(np.int64) << 32) | key)
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-    groups, counts = _runs(pairs >> 32)
-    periods, values = split(groups)
-    return zip(periods.tolist(), values.tolist(), counts.tolist(), strict=True)
-
-
-def _count_per(period, value):
-    if len(period) == 0:
-        return []
-    group, split = _groups(period, value)
-    groups, counts = _runs(np.sort(group))
-    periods, values = split(groups)
-    return zip(periods.tolist(), values.tolist(), counts.tolist(), strict=True)
 
 
 def contributions(read, catalogue, donors, *, people=True, households=True) -> Counter:
@@ -142,35 +70,31 @@ def contributions(read, catalogue, donors, *, people=True, households=True) -> C
                 out[(grain, p, dimension, value, measure)] += n
 
         if people:
-            put("people", "total", _distinct_per(main_period, zero, person))
-            put("contacts", "total", _count_per(main_period, zero))
+            put("people", "total", engine.distinct_per(main_period, zero, person))
+            put("contacts", "total", engine.count_per(main_period, zero))
             for name in PEOPLE_DIMENSIONS:
-                put("people", name, _distinct_per(main_period, dims[name], person))
-            per_project = _distinct_per(period, project, rows.person)
+                put("people", name, engine.distinct_per(main_period, dims[name], person))
+            per_project = engine.distinct_per(period, project, rows.person)
             # Project 0 in Reach: the service names none.
             put("people", "project", ((p, v or UNATTRIBUTED, n) for p, v, n in per_project))
             donor = engine._lookup(project, donors)
-            put("people", "donor", _distinct_per(period, donor, rows.person))
+            put("people", "donor", engine.distinct_per(period, donor, rows.person))
             if not len(person):
                 continue
             # Sex, age band and the rest as on the person's first service in the period.
-            order = np.lexsort((main_rows.day, person, main_period))
-            p, who = main_period[order], person[order]
-            first = order[np.concatenate(([True], (p[1:] != p[:-1]) | (who[1:] != who[:-1])))]
+            first = engine.first_rows(person, main_rows.day, main_period)
             at = main_period[first]
-            put(
-                "people",
-                "sex_age",
-                _count_per(at, main_rows.sex[first] * 16 + main_rows.age_band[first]),
-            )
-            put("people", "group", _count_per(at, main_rows.group[first]))
-            put("people", "disability", _count_per(at, main_rows.disability[first]))
+            cells = main_rows.sex[first] * 16 + main_rows.age_band[first]
+            put("people", "sex_age", engine.count_per(at, cells))
+            put("people", "group", engine.count_per(at, main_rows.group[first]))
+            put("people", "disability", engine.count_per(at, main_rows.disability[first]))
         if households:
             home = main_rows.household != 0
             household = main_rows.household[home]
-            put("households", "total", _distinct_per(main_period[home], zero[home], household))
+            at = main_period[home]
+            put("households", "total", engine.distinct_per(at, zero[home], household))
             for name in HOUSEHOLD_DIMENSIONS:
-                counted = _distinct_per(main_period[home], dims[name][home], household)
+                counted = engine.distinct_per(at, dims[name][home], household)
                 put("households", name, counted)
     return out
 
@@ -438,8 +362,7 @@ def add_figures(f, scope, grain, *, months=False, projects=True):
                 else:
                     f.headcount = n
             elif dimension == "sex_age":
-                s, b = divmod(value, 16)
-                f.sex_age_headcount[(SEXES[s], AGE_BANDS[b])] = n
+                f.sex_age_headcount[engine.sex_age(value)] = n
             elif dimension == "disability":
                 f.disability_headcount[bool(value)] = n
             elif dimension == "month":
@@ -456,10 +379,9 @@ def add_figures(f, scope, grain, *, months=False, projects=True):
         elif measure == "households":
             f.households_by.setdefault(dimension, {})[value] = n
         elif dimension == "sex_age":
-            s, b = divmod(value, 16)
-            f.sex_age[(SEXES[s], AGE_BANDS[b] if b != AGE_UNKNOWN else "unknown")] = n
+            f.sex_age[engine.sex_age(value)] = n
         elif dimension == "group":
-            name = engine.REPORT_GROUPS.get(PopulationGroup.values[value], "migrant")
+            name = engine.report_group(value)
             f.groups[name] = f.groups.get(name, 0) + n
         elif dimension == "disability":
             f.disability[bool(value)] = n
