@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "kopru.core",
     "kopru.registry",
     "kopru.services",
+    "kopru.health",
     "kopru.reporting",
 ]
 

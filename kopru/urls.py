@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("registry/", include("kopru.registry.urls")),
     path("services/", include("kopru.services.urls")),
+    path("health/", include("kopru.health.urls")),
     path("reports/", include("kopru.reporting.urls")),
     path("", include("kopru.core.urls")),
 ]

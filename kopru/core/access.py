@@ -46,6 +46,11 @@ CAPABILITIES = {
     "reporting.view",
     "reporting.manage_indicators",
     "reporting.export_personal",
+    "health.consult",
+    "health.immunize",
+    "health.assess",
+    "health.decide",
+    "health.disclose",
 }
 
 # Page routes by Django view name.
@@ -134,6 +139,15 @@ PAGES = {
     "services:interpreter_create": "services.manage_directory",
     "services:interpreter_edit": "services.manage_directory",
     "services:site_schedule": "services.manage_directory",
+    "health:person_record": "registry.view_people",
+    "health:consultation_new": "health.consult",
+    "health:immunization_new": "health.immunize",
+    "health:case_new": "health.assess",
+    "health:consultation_detail": "registry.view_people",
+    "health:case_list": "health.assess",
+    "health:case_detail": "registry.view_people",
+    "health:case_ips": "health.disclose",
+    "health:icd10_search": "health.consult",
     "reporting:dashboard": "reporting.view",
     "reporting:quarterly": "reporting.view",
     "reporting:quarterly_pdf": "reporting.view",

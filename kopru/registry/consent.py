@@ -59,12 +59,17 @@ def state(person):
     return latest
 
 
+def granting(person, purpose, recipient=""):
+    """The consent event that allows this purpose and recipient now, or None: the latest
+    decision about them, when it gave consent."""
+    wanted = fold(recipient)
+    for event in ConsentEvent.objects.filter(person=person, purpose=purpose).order_by("-at", "-id"):
+        if fold(event.recipient) == wanted:
+            return event if event.decision == ConsentEvent.Decision.GIVEN else None
+    return None
+
+
 def allows(person, purpose, recipient=""):
     """Has the person (or guardian) given consent for this purpose and recipient, and not
     withdrawn it since?"""
-    event = ConsentEvent.objects.filter(person=person, purpose=purpose).order_by("-at", "-id")
-    wanted = fold(recipient)
-    for e in event:
-        if fold(e.recipient) == wanted:
-            return e.decision == ConsentEvent.Decision.GIVEN
-    return False
+    return granting(person, purpose, recipient) is not None

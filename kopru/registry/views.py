@@ -246,6 +246,7 @@ def person_detail(request, pk):
             "interpreter_language": choices.language_name(person.interpreter_language),
             "can_edit": access.has(request.user, "registry.register"),
             "actions": panels.actions(panels.PERSON_ACTIONS, request.user, person),
+            "notes": panels.actions(panels.PERSON_NOTES, request.user, person),
             "photo": _photo_panel(request.user, person),
             "consents": sorted(
                 consent_state(person).values(), key=lambda e: (e.purpose, e.recipient)

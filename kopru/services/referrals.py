@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from kopru.core import access, audit
 from kopru.core.models import AuditEvent, Sensitivity
-from kopru.registry.models import ConsentEvent, ConsentPurpose
+from kopru.registry.consent import granting
+from kopru.registry.models import ConsentPurpose
 
 from .models import Provider, Referral, ReferralLink, ReferralUpdate
 from .services import sent_before
@@ -41,17 +42,9 @@ def allowed_next(status):
 
 def consent_for(person, provider):
     """The consent event that lets a referral to `provider` go out, or None."""
-    from kopru.core.text import fold
-
     if provider.is_internal:
         return None
-    wanted = fold(provider.name)
-    for event in ConsentEvent.objects.filter(
-        person=person, purpose=ConsentPurpose.REFERRAL
-    ).order_by("-at", "-id"):
-        if fold(event.recipient) == wanted:
-            return event if event.decision == ConsentEvent.Decision.GIVEN else None
-    return None
+    return granting(person, ConsentPurpose.REFERRAL, provider.name)
 
 
 def _no_consent(person, provider):
