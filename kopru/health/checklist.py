@@ -29,6 +29,11 @@ class Item:
     extra: bool = False  # done though the protocol did not ask for it
 
 
+def country_name(alpha3):
+    country = pycountry.countries.get(alpha_3=alpha3)
+    return getattr(country, "common_name", None) or (country.name if country else alpha3)
+
+
 def exam_country(case):
     country = pycountry.countries.get(alpha_2=case.mission.country)
     return country.alpha_3 if country else case.mission.country
@@ -149,7 +154,7 @@ def _treatment_status(case):
     if not wanted:
         if not plan.drugs:
             why = _("No presumptive treatment for people examined in %(country)s.") % {
-                "country": exam_country(case)
+                "country": country_name(exam_country(case))
             }
         else:
             why = _("Every drug of the regimen is contraindicated for this person.")

@@ -249,3 +249,30 @@ def test_an_me_officer_reads_the_dashboard_and_shares_a_report(browser, live_ser
         page.click("#export-5w-hxl")
     assert download.value.suggested_filename.startswith("kopru-5w-hxl-")
     page.close()
+
+
+def test_a_physician_opens_a_us_assessment_and_the_checklist_follows_the_protocol(
+    browser, live_server, demo
+):
+    from kopru.registry.models import Person
+
+    yusuf = Person.objects.get(given_name="Yusuf", family_name="Haddad")
+    base = live_server.url
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(page, base, "physician")
+    page.goto(f"{base}/registry/people/{yusuf.pk}/")
+    page.click("text=Health record")
+    page.click("text=Open a health assessment")
+    page.select_option("select[name=protocol]", "us")
+    page.select_option("select[name=location]", label="Migrant Health Centre Istanbul")
+    page.click("main form button.btn-primary")
+    page.wait_for_url(re.compile(r"/health/assessments/\d+/"))
+    checklist = page.inner_text("table")
+    assert "Required from age 15" in checklist  # the chest X-ray at 16
+    assert "Not required: only age 18 to under 45" in checklist  # syphilis
+    # Record the history; the checklist shows it done, and clearance is still refused.
+    page.select_option("select[name=component]", "history")
+    page.click("form:has(input[value=component]) button")
+    page.wait_for_load_state()
+    assert "Done on" in page.inner_text("table")
+    assert page.is_disabled("form:has(input[value=clear]) button")
