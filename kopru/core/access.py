@@ -148,6 +148,7 @@ PAGES = {
     "health:case_detail": "registry.view_people",
     "health:case_ips": "health.disclose",
     "health:icd10_search": "health.consult",
+    "health:results_import": "health.assess",
     "reporting:dashboard": "reporting.view",
     "reporting:quarterly": "reporting.view",
     "reporting:quarterly_pdf": "reporting.view",

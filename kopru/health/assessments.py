@@ -280,7 +280,7 @@ RESULTS = {
 }
 
 
-def _clean_result(investigation, interpretation, value, reading, collected_on):
+def clean_result(investigation, interpretation, value, reading, collected_on):
     kind = protocols.tests()[investigation.test]["result"]
     errors = {}
     if investigation.status == Investigation.Status.CANCELLED:
@@ -306,7 +306,7 @@ def _clean_result(investigation, interpretation, value, reading, collected_on):
     return interpretation
 
 
-def _write_result(actor, investigation, interpretation, value, unit, reading, collected_on, source):
+def write_result(actor, investigation, interpretation, value, unit, reading, collected_on, source):
     investigation.interpretation = interpretation
     investigation.value = value
     investigation.unit = (unit or "").strip()[:20]
@@ -346,9 +346,9 @@ def record_result(
     _ensure(actor, investigation.case)
     if investigation.status == Investigation.Status.RESULTED:
         raise ValidationError({"investigation": _("This order already has its result.")})
-    interpretation = _clean_result(investigation, interpretation, value, reading, collected_on)
+    interpretation = clean_result(investigation, interpretation, value, reading, collected_on)
     with transaction.atomic():
-        _write_result(
+        write_result(
             actor, investigation, interpretation, value, unit, reading, collected_on, "entered"
         )
         _audit(actor, AuditEvent.Action.CHANGE, investigation, request, result=interpretation)

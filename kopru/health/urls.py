@@ -14,4 +14,5 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.case_detail, name="case_detail"),
     path("assessments/<int:pk>/ips/", views.case_ips, name="case_ips"),
     path("icd10/", views.icd10_search, name="icd10_search"),
+    path("results/import/", views.results_import, name="results_import"),
 ]

@@ -28,6 +28,7 @@ from . import (
     services,
     tb,
 )
+from . import results_import as results_import_
 from .models import AssessmentCase, DotCourse, Encounter, Investigation, TbClass
 
 
@@ -511,6 +512,23 @@ def case_detail(request, pk):
             "disclosures": case.disclosures.select_related("by"),
         },
     )
+
+
+def results_import(request):
+    """Upload a partner's results file; the report lists every refused row."""
+    report, error = None, None
+    upload = request.FILES.get("file")
+    if request.method == "POST":
+        if upload is None:
+            error = _("Choose the partner's results file (CSV or FHIR JSON).")
+        else:
+            try:
+                report = results_import_.import_results(
+                    request.user, request.mission, upload.read(), upload.name, request=request
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+    return render(request, "health/results_import.html", {"report": report, "error": error})
 
 
 def case_ips(request, pk):
