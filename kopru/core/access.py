@@ -143,6 +143,7 @@ PAGES = {
     "health:consultation_new": "health.consult",
     "health:immunization_new": "health.immunize",
     "health:case_new": "health.assess",
+    "health:vaccination_card": "registry.view_people",
     "health:consultation_detail": "registry.view_people",
     "health:case_list": "health.assess",
     "health:case_detail": "registry.view_people",

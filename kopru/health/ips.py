@@ -160,6 +160,20 @@ def build(person, *, case=None, author=None, now=None, include_mental_health=Fal
     return bundle.model_dump(mode="json", exclude_none=True)
 
 
+def immunization_bundle(person) -> dict:
+    """The person's vaccination record alone, as a FHIR Bundle of type collection (Patient and
+    Immunizations): what the vaccination card's QR code carries. Ids are short and stable so
+    the code stays small."""
+    patient = _patient(person)
+    patient.id = "p"
+    entries = [BundleEntry(fullUrl="urn:uuid:p", resource=patient)]
+    for n, (immunization, _line) in enumerate(_immunizations(person, {"reference": "urn:uuid:p"})):
+        immunization.id = f"i{n}"
+        entries.append(BundleEntry(fullUrl=f"urn:uuid:i{n}", resource=immunization))
+    bundle = Bundle(type="collection", entry=entries)
+    return bundle.model_dump(mode="json", exclude_none=True)
+
+
 class _Document:
     """The bundle's entries; every resource is named by a fresh urn:uuid that the composition
     and the other resources refer to."""

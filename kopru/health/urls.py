@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/<int:pk>/consultations/new/", views.consultation_new, name="consultation_new"),
     path("people/<int:pk>/vaccinations/new/", views.immunization_new, name="immunization_new"),
     path("people/<int:pk>/assessments/new/", views.case_new, name="case_new"),
+    path("people/<int:pk>/vaccination-card.pdf", views.vaccination_card, name="vaccination_card"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation_detail"),
     path("assessments/", views.case_list, name="case_list"),
     path("assessments/<int:pk>/", views.case_detail, name="case_detail"),

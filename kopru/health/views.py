@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kopru.core import access
+from kopru.core import access, audit
+from kopru.core.models import AuditEvent
 from kopru.core.views import apply_errors
 from kopru.registry import selectors as people
 
@@ -200,6 +201,32 @@ def immunization_new(request, pk):
             "uid": request.POST.get("uid") or uuid.uuid4(),
         },
     )
+
+
+def vaccination_card(request, pk):
+    """The vaccination card as PDF in the person's language (or the one asked for); printing
+    it is an export of health data, audited."""
+    from kopru.services import slips
+
+    from . import card
+
+    person = _clinical_person(request, pk)
+    language = request.GET.get("lang") or slips.language_for(person)
+    if language not in dict(slips.LANGUAGES):
+        language = "en"
+    pdf = card.card_pdf(person, language)
+    audit.record(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        person,
+        request=request,
+        category="health",
+        details={"vaccination_card": language},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="vaccination-{person.reference}.pdf"'
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 def icd10_search(request):
