@@ -68,6 +68,26 @@ def person_record(request, pk):
     growth_points = [
         e for e in encounters if e.whz is not None or e.haz is not None or e.waz is not None
     ]
+    chart = None
+    if person.birth_date and growth_points:
+        from django.utils.translation import get_language_bidi
+
+        from . import growth_chart
+
+        chart = growth_chart.chart(
+            "wfa",
+            person.sex,
+            [
+                (
+                    (timezone.localdate(e.at) - person.birth_date).days,
+                    float(e.weight_kg),
+                    f"{timezone.localdate(e.at):%d.%m.%Y}: {e.weight_kg} kg",
+                )
+                for e in reversed(growth_points)
+                if e.weight_kg is not None
+            ],
+            rtl=get_language_bidi(),
+        )
     return render(
         request,
         "health/person_record.html",
@@ -79,6 +99,7 @@ def person_record(request, pk):
             "schedule": schedule and protocols.named(immunization.load_schedule(schedule)),
             "cases": person.assessments.all(),
             "growth_points": growth_points,
+            "chart": chart,
             "can_consult": access.has(request.user, "health.consult"),
             "can_immunize": access.has(request.user, "health.immunize"),
             "can_assess": access.has(request.user, "health.assess"),

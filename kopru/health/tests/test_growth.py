@@ -291,3 +291,14 @@ def test_z_rises_strictly_with_weight(indicator, sex, where, weight, ratio):
 )
 def test_z_rises_strictly_with_length(sex, day, length, ratio):
     assert zscore("lhfa", sex, day, length) < zscore("lhfa", sex, day, length * ratio)
+
+
+def test_the_growth_chart_draws_the_who_lines_and_each_measurement():
+    from kopru.health import growth_chart
+
+    assert growth_chart.chart("wfa", "female", []) is None
+    drawn = growth_chart.chart("wfa", "female", [(120, 5.1, "a"), (400, 6.4, "b")])
+    svg = str(drawn["svg"])
+    assert svg.count("<polyline") == 6  # five reference lines and the child's trail
+    assert svg.count("<circle") == 2 and "<text" not in svg
+    assert drawn["y_min"] < 5.1 and drawn["y_max"] > 6.4 and drawn["x_max_months"] >= 12
