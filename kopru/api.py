@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from kopru.core.api import router as core_router
 from kopru.core.api_auth import DenyAll
+from kopru.health.api import router as health_router
 from kopru.registry.api import router as registry_router
 from kopru.reporting.api import router as reporting_router
 from kopru.services.api import router as services_router
@@ -69,4 +70,5 @@ def _http_error(request, exc):
 api.add_router("/core/", core_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/services/", services_router)
+api.add_router("/health/", health_router)
 api.add_router("/reporting/", reporting_router)
