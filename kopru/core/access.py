@@ -150,6 +150,7 @@ PAGES = {
     "health:case_ips": "health.disclose",
     "health:icd10_search": "health.consult",
     "health:results_import": "health.assess",
+    "health:follow_up_answer": PUBLIC,
     "reporting:dashboard": "reporting.view",
     "reporting:quarterly": "reporting.view",
     "reporting:quarterly_pdf": "reporting.view",

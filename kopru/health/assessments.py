@@ -4,9 +4,10 @@ pre-embarkation check and clearance. Each checks access, validates, writes in on
 and audits; the work done for the person is recorded as services, so the quarterly report
 counts it under Health."""
 
+import hashlib
 import secrets
 import uuid
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +28,7 @@ from .models import (
     DotDose,
     EmbarkationCheck,
     FollowUp,
+    FollowUpLink,
     Investigation,
     TbClass,
     Treatment,
@@ -662,3 +664,159 @@ def access_clinical(user, case):
     from .services import may_see_clinical
 
     return may_see_clinical(user, case.person)
+
+
+# --- Arrival and after --------------------------------------------------------------------------
+
+FOLLOW_UP_CLASSES = {"A", "B0", "B1P", "B1E", "B2", "B3"}
+LINK_DAYS = 90
+
+
+def mark_travelled(actor, case, *, request=None):
+    """The person flew: only a cleared case with a fit pre-embarkation check."""
+    ensure_clinical(actor, case.person, "health.assess")
+    if case.status != AssessmentCase.Status.CLEARED:
+        raise ValidationError(_("Only a person cleared to travel can have travelled."))
+    if not case.checks.filter(fit=True).exists():
+        raise ValidationError(_("Record the pre-embarkation check first."))
+    with transaction.atomic():
+        case.status = AssessmentCase.Status.TRAVELLED
+        case.save(update_fields=["status", "changed_at"])
+        _audit(actor, AuditEvent.Action.CHANGE, case, request, status="travelled")
+    return case
+
+
+def needs_follow_up(cases):
+    """Travelled cases with a Class A or B condition and no report from the receiving side
+    yet: the receiving health department must examine them within 30-90 days of arrival."""
+    return [
+        c
+        for c in cases
+        if c.status == AssessmentCase.Status.TRAVELLED
+        and c.tb_class in FOLLOW_UP_CLASSES
+        and not c.follow_ups.exists()
+    ]
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_follow_up_link(actor, case, *, recipient, request=None):
+    """A one-time link for the receiving health department's report. The link shows the
+    person's name and case number: a disclosure, so it needs consent for that recipient."""
+    from kopru.registry.consent import granting
+    from kopru.registry.models import ConsentPurpose
+
+    ensure_clinical(actor, case.person, "health.disclose")
+    recipient = (recipient or "").strip()
+    if case.status != AssessmentCase.Status.TRAVELLED:
+        raise ValidationError(_("A follow-up link is for a person who has travelled."))
+    if not recipient or granting(case.person, ConsentPurpose.SHARING_AUTHORITY, recipient) is None:
+        raise ValidationError(
+            {
+                "recipient": _(
+                    "%(person)s has not consented to sharing their health record with "
+                    "%(recipient)s. Record that consent (purpose: sharing with an authority) "
+                    "first."
+                )
+                % {"person": case.person, "recipient": recipient or "—"}
+            }
+        )
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        FollowUpLink.objects.create(
+            case=case,
+            recipient=recipient[:150],
+            token_hash=_digest(token),
+            created_by=actor,
+            expires_at=timezone.now() + timedelta(days=LINK_DAYS),
+        )
+        _audit(actor, AuditEvent.Action.DISCLOSE, case, request, follow_up_link=recipient)
+    return token
+
+
+def link_case(token):
+    """The link a token opens, or None when unknown, used or expired."""
+    link = (
+        FollowUpLink.objects.select_related("case__person", "created_by")
+        .filter(token_hash=_digest(token or ""), used_at__isnull=True)
+        .first()
+    )
+    if link is None or link.expires_at < timezone.now():
+        return None
+    return link
+
+
+def follow_up_by_link(
+    token, *, reported_on, reporter, admitted=None, treatment="", outcome="", request=None
+):
+    """The receiving side's report through its link, recorded once."""
+    if not (reporter or "").strip():
+        raise ValidationError({"reporter": _("Say who reported.")})
+    if reported_on is None or reported_on > timezone.localdate():
+        raise ValidationError({"reported_on": _("Give the date of the report.")})
+    with transaction.atomic():
+        link = link_case(token)
+        if link is None or not FollowUpLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        ):
+            raise ValidationError(_("This link was already used or has expired."))
+        case = link.case
+        follow_up = FollowUp.objects.create(
+            case=case,
+            reported_on=reported_on,
+            admitted=admitted,
+            treatment=(treatment or "").strip(),
+            outcome=(outcome or "").strip(),
+            reporter=f"{reporter.strip()} ({link.recipient})"[:150],
+            via_link=True,
+        )
+        # The clinician who issued the link records the service the person received.
+        _event(link.created_by, case, "post_arrival_follow_up", at=_moment(reported_on))
+        audit.record(
+            None,
+            AuditEvent.Action.CREATE,
+            case,
+            request=request,
+            category=HEALTH,
+            details={"follow_up_by_link": link.recipient},
+        )
+    return follow_up
+
+
+def recommend(actor, case, *, provider, kind, text, request=None):
+    """A recommendation for special schooling or job arrangements, passed to the education or
+    livelihoods team as a referral, only with the person's consent to refer to that team."""
+    from kopru.registry.consent import granting
+    from kopru.registry.models import ConsentPurpose
+    from kopru.services import referrals
+
+    ensure_clinical(actor, case.person, "health.assess")
+    if kind not in ("schooling", "job"):
+        raise ValidationError({"kind": _("Choose special schooling or job arrangements.")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Say what is recommended.")})
+    if provider is None or granting(case.person, ConsentPurpose.REFERRAL, provider.name) is None:
+        raise ValidationError(
+            {
+                "provider": _(
+                    "%(person)s has not consented to a referral to %(recipient)s. Record that "
+                    "consent (purpose: referral) first."
+                )
+                % {"person": case.person, "recipient": provider.name if provider else "—"}
+            }
+        )
+    label = _("Special schooling") if kind == "schooling" else _("Job arrangements")
+    return referrals.make_referral(
+        actor,
+        case.person,
+        provider=provider,
+        reason=f"{label}: {text.strip()}",
+        urgency="routine",
+        service_type=ServiceType.objects.get(
+            mission=case.mission, code="schooling_job_recommendation"
+        ),
+        location=case.location,
+        request=request,
+    )

@@ -338,3 +338,22 @@ class FollowUpForm(BootstrapMixin, forms.Form):
     admitted = forms.BooleanField(label=_("Admitted to hospital"), required=False)
     treatment = forms.CharField(label=_("Treatment"), required=False)
     outcome = forms.CharField(label=_("Outcome"), required=False)
+
+
+class LinkForm(BootstrapMixin, forms.Form):
+    recipient = forms.CharField(label=_("Receiving health department"))
+
+
+class RecommendForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Recommendation"),
+        choices=[("schooling", _("Special schooling")), ("job", _("Job arrangements"))],
+    )
+    provider = forms.ModelChoiceField(label=_("Refer to"), queryset=None)
+    text = forms.CharField(label=_("What is recommended"), widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args, mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(
+            mission=mission, active=True
+        ).order_by("name")

@@ -16,4 +16,5 @@ urlpatterns = [
     path("assessments/<int:pk>/ips/", views.case_ips, name="case_ips"),
     path("icd10/", views.icd10_search, name="icd10_search"),
     path("results/import/", views.results_import, name="results_import"),
+    path("f/<str:token>/", views.follow_up_answer, name="follow_up_answer"),
 ]

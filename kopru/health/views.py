@@ -277,6 +277,11 @@ def case_list(request):
         request,
         "health/case_list.html",
         {
+            "follow_up": assessments.needs_follow_up(
+                AssessmentCase.objects.filter(
+                    mission=request.mission, person__in=visible, status="travelled"
+                ).select_related("person")
+            ),
             "cases": cases[:200],
             "statuses": AssessmentCase.Status.choices,
             "status": status,
@@ -553,6 +558,9 @@ def case_detail(request, pk):
                 "pec": failed.get("pec") or forms.PecForm(),
                 "share": forms.ShareForm(),
                 "follow_up": failed.get("follow_up") or forms.FollowUpForm(),
+                "recommend": failed.get("recommend")
+                or forms.RecommendForm(mission=request.mission),
+                "link": failed.get("follow_up_link") or forms.LinkForm(),
             },
             "failed": failed,
             "can_decide": access.has(request.user, "health.decide"),
@@ -606,3 +614,29 @@ def case_ips(request, pk):
     name = f"ips-{case.person.reference}-{disclosure.pk}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def follow_up_answer(request, token):
+    """The receiving health department's one-time page: the case number and the person's name,
+    and a form for what happened after arrival. No sign-in; the link is the key."""
+    link = assessments.link_case(token)
+    if link is None:
+        return render(request, "health/follow_up_used.html", status=410)
+    form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            assessments.follow_up_by_link(
+                token,
+                reported_on=d["reported_on"],
+                reporter=d["reporter"],
+                admitted=d["admitted"],
+                treatment=d["treatment"],
+                outcome=d["outcome"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return render(request, "health/follow_up_used.html", {"thanks": True})
+    return render(request, "health/follow_up_answer.html", {"link": link, "form": form})

@@ -9,6 +9,7 @@ from .assessment import (  # noqa: F401
     DotDose,
     EmbarkationCheck,
     FollowUp,
+    FollowUpLink,
     Investigation,
     TbClass,
     Treatment,

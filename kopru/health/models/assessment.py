@@ -331,3 +331,21 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.case.number} follow-up {self.reported_on}"
+
+
+class FollowUpLink(models.Model):
+    """A one-time link the receiving health department answers through after arrival; only
+    its hash is kept, and it names the recipient the person consented to."""
+
+    case = models.ForeignKey(
+        AssessmentCase, on_delete=models.CASCADE, related_name="follow_up_links"
+    )
+    recipient = models.CharField(max_length=150)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"follow-up link for {self.case.number}"
