@@ -126,6 +126,7 @@ def _url_for(route, samples, user):
         "kind": "service_type",
         "referral_id": 1,
         "appointment_id": 1,
+        "case_id": 1,
         "token": "no-such-link",
     }
     if route.startswith(("teams/", "admin/users/", "admin/roles/", "admin/missions/", "projects/")):
@@ -149,6 +150,8 @@ def _url_for(route, samples, user):
         args["pk"] = samples["person"].pk
         if route.startswith("services/households/"):
             args["pk"] = samples["membership"].household_id
+    if route.startswith("health/people/"):
+        args["pk"] = samples["person"].pk
     if route.startswith("registry/memberships/"):
         args["pk"] = samples["membership"].pk
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(args[m.group(1)]), route)
