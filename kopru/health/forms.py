@@ -27,7 +27,7 @@ class ConsultationForm(BootstrapMixin, forms.Form):
     location = forms.ModelChoiceField(label=_("Place"), queryset=None)
     reason = forms.CharField(label=_("Reason for the visit"), widget=forms.Textarea({"rows": 2}))
     history = forms.CharField(
-        label=_("History"), required=False, widget=forms.Textarea({"rows": 2})
+        label=_("Medical history"), required=False, widget=forms.Textarea({"rows": 2})
     )
     temperature_c = forms.CharField(label=_("Temperature (°C)"), required=False)
     pulse = forms.CharField(label=_("Pulse (/min)"), required=False)

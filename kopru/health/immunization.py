@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -77,7 +78,10 @@ def _day(value) -> date:
 
 def _name(cvx: str) -> str:
     vaccine = load_vaccines().get(cvx)
-    return vaccine["names"]["en"] if vaccine else cvx
+    if not vaccine:
+        return cvx
+    language = (get_language() or "en")[:2]
+    return vaccine["names"].get(language) or vaccine["names"]["en"]
 
 
 def _age_text(days: int) -> str:
