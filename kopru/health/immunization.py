@@ -20,9 +20,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 DATA_DIR = Path(__file__).parent / "data"
 DAYS_PER_MONTH = 30.4375
