@@ -15,13 +15,17 @@ from . import ips
 from .models import Disclosure
 from .services import ensure_clinical
 
-DOCUMENTS = {"ips": "FHIR International Patient Summary"}
+DOCUMENTS = {
+    "ips": "FHIR International Patient Summary",
+    "authority_forms": "Destination's examination forms (PDF)",
+}
 
 
-def disclose_ips(
+def disclose(
     actor,
     person,
     *,
+    document,
     recipient,
     purpose,
     case=None,
@@ -29,13 +33,18 @@ def disclose_ips(
     include_mental_health=False,
     request=None,
 ):
-    """The person's International Patient Summary for `recipient`, with the Disclosure that
-    records it. Raises ValidationError, writing nothing, without a matching consent."""
+    """Make `document` for `recipient` and record that it left: the IPS as a JSON-ready dict,
+    the destination's forms as PDF bytes. Raises ValidationError, writing nothing, without a
+    matching consent."""
     ensure_clinical(actor, person, "health.disclose")
     if include_mental_health:
         ensure_clinical(actor, person, "health.disclose", Sensitivity.MENTAL_HEALTH)
     recipient, purpose = (recipient or "").strip(), (purpose or "").strip()
     errors = {}
+    if document not in DOCUMENTS:
+        errors["document"] = _("Choose what to share.")
+    if document == "authority_forms" and case is None:
+        errors["document"] = _("The examination forms belong to a health assessment.")
     if not recipient:
         errors["recipient"] = _("Name the authority or clinic that receives the record.")
     if not purpose:
@@ -50,19 +59,29 @@ def disclose_ips(
         ) % {"person": person, "recipient": recipient}
     if errors:
         raise ValidationError(errors)
-    bundle = ips.build(person, case=case, author=actor, include_mental_health=include_mental_health)
+    if document == "ips":
+        content = ips.build(
+            person, case=case, author=actor, include_mental_health=include_mental_health
+        )
+        reference = content.get("identifier", {}).get("value", "")
+    else:
+        from . import authority_forms
+
+        content, reference = authority_forms.forms_pdf(case, author=actor), case.number
     with transaction.atomic():
         disclosure = Disclosure.objects.create(
             mission=person.mission,
             person=person,
             case=case,
-            document="ips",
+            document=document,
             recipient=recipient[:150],
             purpose=purpose[:200],
             consent=consent,
             channel=channel[:20],
             by=actor,
         )
+        if case is not None:
+            _share_event(actor, case, request)
         audit.record(
             actor,
             AuditEvent.Action.DISCLOSE,
@@ -70,13 +89,24 @@ def disclose_ips(
             request=request,
             category=Sensitivity.HEALTH,
             details={
-                "document": "ips",
+                "document": document,
                 "recipient": disclosure.recipient,
                 "purpose": disclosure.purpose,
                 "channel": disclosure.channel,
                 "consent": str(consent.uid),
-                "bundle": bundle.get("identifier", {}).get("value", ""),
+                "reference": reference,
                 "mental_health": include_mental_health,
             },
         )
-    return bundle, disclosure
+    return content, disclosure
+
+
+def _share_event(actor, case, request):
+    """Sharing with an authority is itself a service the person received (seed 001)."""
+    from .assessments import _event
+
+    _event(actor, case, "health_information_sharing", request=request)
+
+
+def disclose_ips(actor, person, **kwargs):
+    return disclose(actor, person, document="ips", **kwargs)

@@ -325,6 +325,13 @@ class PecForm(BootstrapMixin, forms.Form):
 
 
 class ShareForm(BootstrapMixin, forms.Form):
+    document = forms.ChoiceField(
+        label=_("What to share"),
+        choices=[
+            ("ips", _("International Patient Summary (FHIR JSON)")),
+            ("authority_forms", _("The destination's examination forms (PDF)")),
+        ],
+    )
     recipient = forms.CharField(label=_("Recipient (authority or clinic)"))
     purpose = forms.CharField(label=_("Purpose"))
     include_mental_health = forms.BooleanField(

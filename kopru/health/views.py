@@ -588,16 +588,18 @@ def results_import(request):
 
 
 def case_ips(request, pk):
-    """Download the person's International Patient Summary for a named recipient."""
+    """Download the person's International Patient Summary, or the destination's forms, for a
+    named recipient."""
     case = get_object_or_404(AssessmentCase, pk=pk, mission=request.mission)
     form = forms.ShareForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         return redirect(case.get_absolute_url())
     d = form.cleaned_data
     try:
-        bundle, disclosure = disclosures.disclose_ips(
+        content, disclosure = disclosures.disclose(
             request.user,
             case.person,
+            document=d["document"],
             recipient=d["recipient"],
             purpose=d["purpose"],
             case=case,
@@ -608,11 +610,18 @@ def case_ips(request, pk):
         for msg in exc.messages:
             messages.error(request, msg)
         return redirect(case.get_absolute_url())
-    response = HttpResponse(
-        json.dumps(bundle, ensure_ascii=False, indent=2), content_type="application/fhir+json"
-    )
-    name = f"ips-{case.person.reference}-{disclosure.pk}.json"
+    if d["document"] == "ips":
+        body, kind, ext = (
+            json.dumps(content, ensure_ascii=False, indent=2),
+            "application/fhir+json",
+            "json",
+        )
+    else:
+        body, kind, ext = content, "application/pdf", "pdf"
+    response = HttpResponse(body, content_type=kind)
+    name = f"{d['document']}-{case.person.reference}-{disclosure.pk}.{ext}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

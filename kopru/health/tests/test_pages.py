@@ -80,7 +80,11 @@ def test_a_refused_pec_on_the_page_says_why_and_writes_nothing(login, dr_ayse, u
 def test_the_patient_summary_is_refused_without_consent(login, dr_ayse, us_case):
     client = login(dr_ayse)
     url = reverse("health:case_ips", args=[us_case.pk])
-    page = client.post(url, {"recipient": RECIPIENT, "purpose": "Continuity of care"}, follow=True)
+    page = client.post(
+        url,
+        {"document": "ips", "recipient": RECIPIENT, "purpose": "Continuity of care"},
+        follow=True,
+    )
     assert "has not consented" in page.content.decode()
     assert not Disclosure.objects.exists()
     assert not AuditEvent.objects.filter(action="disclose").exists()
@@ -90,7 +94,7 @@ def test_with_consent_the_summary_downloads_validates_and_is_recorded(login, dr_
     share_consent(dr_ayse, us_case.person)
     response = login(dr_ayse).post(
         reverse("health:case_ips", args=[us_case.pk]),
-        {"recipient": RECIPIENT.upper(), "purpose": "Continuity of care"},
+        {"document": "ips", "recipient": RECIPIENT.upper(), "purpose": "Continuity of care"},
     )
     assert response["Content-Type"] == "application/fhir+json"
     bundle = Bundle.model_validate(json.loads(response.content))
@@ -143,3 +147,22 @@ def test_the_physician_records_a_consultation_through_the_page(login, dr_ayse, y
     assert "R05" in detail and "Cough for three weeks" in detail
     search = client.get(reverse("health:icd10_search"), {"q": "tubercul", "format": "json"})
     assert any(r["code"].startswith("A15") for r in search.json()["results"])
+
+
+def test_the_us_forms_download_as_pdf_with_consent_and_count_as_a_service(login, dr_ayse, us_case):
+    from kopru.services.models import ServiceEvent
+
+    share_consent(dr_ayse, us_case.person)
+    response = login(dr_ayse).post(
+        reverse("health:case_ips", args=[us_case.pk]),
+        {"document": "authority_forms", "recipient": RECIPIENT, "purpose": "Visa medical"},
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert Disclosure.objects.get().document == "authority_forms"
+    shared = ServiceEvent.objects.filter(service_type__code="health_information_sharing")
+    assert shared.count() == 1
+    from kopru.health import authority_forms
+
+    html = authority_forms.forms_html(us_case)
+    assert "DS-2054" in html and "DS-3030" in html and us_case.number in html
