@@ -145,6 +145,7 @@ def test_the_physician_records_a_consultation_through_the_page(login, dr_ayse, y
     assert page.status_code == 302
     detail = client.get(page["Location"]).content.decode()
     assert "R05" in detail and "Cough for three weeks" in detail
+    assert "/refer/?event=" in detail  # a specialist referral starts from the consultation
     search = client.get(reverse("health:icd10_search"), {"q": "tubercul", "format": "json"})
     assert any(r["code"].startswith("A15") for r in search.json()["results"])
 
