@@ -17,11 +17,20 @@ from .models import AssessmentCase, Encounter, Immunization
 from .schemas import (
     AssessmentOut,
     AssessmentSummaryOut,
+    CaseIn,
     CodeOut,
+    ComponentIn,
     ConsultationIn,
     ConsultationOut,
+    FitnessIn,
     ImmunizationIn,
     ImmunizationOut,
+    OrderIn,
+    OrderOut,
+    PecIn,
+    ResultIn,
+    TbIn,
+    TravelIn,
     VaccinationRecordOut,
 )
 
@@ -66,6 +75,11 @@ def get_assessment(request, case_id: int):
     """The case with its checklist and what blocks clearance (clinical roles; audited)."""
     case = get_object_or_404(AssessmentCase, pk=case_id, mission=request.mission)
     assessments.view_case(request.user, case, request=request)
+    return _case_out(case)
+
+
+def _case_out(case):
+    case.refresh_from_db()
     return {
         **_summary(case),
         "protocol_version": case.protocol_version,
@@ -197,3 +211,129 @@ def vaccination_record(request, person_id: int):
 def icd10(request, q: str):
     """ICD-10 codes matching a code prefix or words of the title (in the request's language)."""
     return [{"code": c, "title": t} for c, t in codes.search_icd10(q, limit=50)]
+
+
+# --- The assessment's writes: the same functions as the case page --------------------------
+
+
+def _case(request, case_id):
+    return get_object_or_404(AssessmentCase, pk=case_id, mission=request.mission)
+
+
+@router.post(
+    "/assessments",
+    response={200: AssessmentOut, 201: AssessmentOut},
+    auth=policy("health.open_assessment"),
+)
+def open_assessment(request, payload: CaseIn):
+    """Open a health assessment; the protocol version in force today is fixed on it."""
+    data = payload.dict()
+    existed = bool(data["uid"]) and AssessmentCase.objects.filter(uid=data["uid"]).exists()
+    case = assessments.open_case(
+        request.user,
+        _person(request, data.pop("person_id")),
+        location=_place(request, data.pop("location_id")),
+        request=request,
+        **data,
+    )
+    return Status(200 if existed else 201, _case_out(case))
+
+
+@router.post(
+    "/assessments/{case_id}/components",
+    response=AssessmentOut,
+    auth=policy("health.record_component"),
+)
+def record_component(request, case_id: int, payload: ComponentIn):
+    case = _case(request, case_id)
+    data = payload.dict()
+    assessments.record_component(request.user, case, data.pop("component"), request=request, **data)
+    return _case_out(case)
+
+
+@router.post(
+    "/assessments/{case_id}/orders",
+    response=list[OrderOut],
+    auth=policy("health.order_test"),
+)
+def order_test(request, case_id: int, payload: OrderIn):
+    """Order a test (one order per specimen)."""
+    from kopru.services.models import Provider
+
+    case, data = _case(request, case_id), payload.dict()
+    partner = None
+    if data["partner_id"] is not None:
+        partner = Provider.objects.filter(pk=data["partner_id"], mission=request.mission).first()
+    orders = assessments.order_investigation(
+        request.user,
+        case,
+        data["test"],
+        partner=partner,
+        specimens=data["specimens"],
+        pre_counselling=data["pre_counselling"],
+        request=request,
+    )
+    return [_order_out(o) for o in orders]
+
+
+def _order_out(o):
+    return {
+        "id": o.pk,
+        "number": o.number,
+        "test": o.test,
+        "specimen": o.specimen,
+        "status": o.status,
+    }
+
+
+@router.post("/orders/{order_id}/result", response=OrderOut, auth=policy("health.record_result"))
+def record_result(request, order_id: int, payload: ResultIn):
+    from .models import Investigation
+
+    order = get_object_or_404(Investigation, pk=order_id, mission=request.mission)
+    assessments.record_result(request.user, order, request=request, **payload.dict())
+    return _order_out(order)
+
+
+@router.post("/assessments/{case_id}/tb", response=AssessmentOut, auth=policy("health.decide"))
+def classify_tb(request, case_id: int, payload: TbIn):
+    case, data = _case(request, case_id), payload.dict()
+    assessments.classify_tb(request.user, case, data.pop("tb_class"), request=request, **data)
+    return _case_out(case)
+
+
+@router.post("/assessments/{case_id}/fitness", response=AssessmentOut, auth=policy("health.decide"))
+def decide_fitness(request, case_id: int, payload: FitnessIn):
+    case, data = _case(request, case_id), payload.dict()
+    assessments.decide_fitness(request.user, case, data.pop("fitness"), request=request, **data)
+    return _case_out(case)
+
+
+@router.post(
+    "/assessments/{case_id}/travel", response=AssessmentOut, auth=policy("health.set_travel")
+)
+def set_travel(request, case_id: int, payload: TravelIn):
+    from kopru.core.models import User
+
+    case, data = _case(request, case_id), payload.dict()
+    escort_id = data.pop("escort_id")
+    escort = User.objects.filter(pk=escort_id).first() if escort_id else None
+    assessments.set_travel(request.user, case, escort=escort, request=request, **data)
+    return _case_out(case)
+
+
+@router.post(
+    "/assessments/{case_id}/clearance", response=AssessmentOut, auth=policy("health.decide")
+)
+def clear_for_travel(request, case_id: int):
+    """Clear to travel; refused (400) with every reason while anything blocks it."""
+    case = _case(request, case_id)
+    assessments.clear_for_travel(request.user, case, request=request)
+    return _case_out(case)
+
+
+@router.post("/assessments/{case_id}/pec", response=AssessmentOut, auth=policy("health.pec"))
+def record_pec(request, case_id: int, payload: PecIn):
+    case = _case(request, case_id)
+    assessments.record_pec(request.user, case, request=request, **payload.dict())
+    return _case_out(case)

@@ -128,3 +128,67 @@ class VaccinationRecordOut(Schema):
 class CodeOut(Schema):
     code: str
     title: str
+
+
+class CaseIn(Schema):
+    uid: UUID | None = Field(None, description="Client-made UUID; sending it again is a no-op.")
+    person_id: int
+    protocol: str = Field(..., description="us, ca, au, nz or uk")
+    programme: str = Field(..., description="refugee or immigrant")
+    location_id: int
+    pregnant: bool | None = None
+    departure_at: datetime | None = None
+
+
+class ComponentIn(Schema):
+    component: str
+    done_on: date
+    outcome: str = ""
+    waived_reason: str = ""
+
+
+class OrderIn(Schema):
+    test: str = Field(..., description="LOINC code")
+    partner_id: int | None = None
+    specimens: int = 1
+    pre_counselling: str = ""
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    test: str
+    specimen: int
+    status: str
+
+
+class ResultIn(Schema):
+    interpretation: str = ""
+    value: Decimal | None = None
+    unit: str = ""
+    reading: str = ""
+    collected_on: date | None = None
+
+
+class TbIn(Schema):
+    tb_class: str
+    detail: str = ""
+    reason: str = ""
+
+
+class FitnessIn(Schema):
+    fitness: str
+    conditions: str = ""
+
+
+class TravelIn(Schema):
+    departure_at: datetime | None = None
+    needs: list[str] = []
+    escort_id: int | None = None
+    notes: str = ""
+
+
+class PecIn(Schema):
+    at: datetime
+    fit: bool
+    findings: str = ""

@@ -127,6 +127,7 @@ def _url_for(route, samples, user):
         "referral_id": 1,
         "appointment_id": 1,
         "case_id": 1,
+        "order_id": 1,
         "token": "no-such-link",
     }
     if route.startswith(("teams/", "admin/users/", "admin/roles/", "admin/missions/", "projects/")):
