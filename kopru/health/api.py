@@ -41,6 +41,11 @@ def _person(request, person_id):
     return get_object_or_404(people.visible_people(request.user, request.mission), pk=person_id)
 
 
+def _sent_before(model, uid):
+    """A client's record already stored: the write answers 200 instead of 201."""
+    return bool(uid) and model.objects.filter(uid=uid).exists()
+
+
 def _place(request, location_id):
     if location_id is None:
         return None
@@ -125,7 +130,7 @@ def _consultation_out(e):
 def record_consultation(request, payload: ConsultationIn):
     """Record a consultation and its service. Sending the same `uid` again answers 200."""
     data = payload.dict()
-    existed = bool(data["uid"]) and Encounter.objects.filter(uid=data["uid"]).exists()
+    existed = _sent_before(Encounter, data["uid"])
     encounter = services.record_consultation(
         request.user,
         _person(request, data.pop("person_id")),
@@ -158,7 +163,7 @@ def _dose_out(d):
 def record_immunization(request, payload: ImmunizationIn):
     """Add a dose to a person's record. Sending the same `uid` again answers 200."""
     data = payload.dict()
-    existed = bool(data["uid"]) and Immunization.objects.filter(uid=data["uid"]).exists()
+    existed = _sent_before(Immunization, data["uid"])
     dose = services.record_immunization(
         request.user,
         _person(request, data.pop("person_id")),
@@ -228,7 +233,7 @@ def _case(request, case_id):
 def open_assessment(request, payload: CaseIn):
     """Open a health assessment; the protocol version in force today is fixed on it."""
     data = payload.dict()
-    existed = bool(data["uid"]) and AssessmentCase.objects.filter(uid=data["uid"]).exists()
+    existed = _sent_before(AssessmentCase, data["uid"])
     case = assessments.open_case(
         request.user,
         _person(request, data.pop("person_id")),

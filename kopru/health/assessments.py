@@ -4,7 +4,6 @@ pre-embarkation check and clearance. Each checks access, validates, writes in on
 and audits; the work done for the person is recorded as services, so the quarterly report
 counts it under Health."""
 
-import hashlib
 import secrets
 import uuid
 from datetime import datetime, time, timedelta
@@ -18,6 +17,7 @@ from kopru.core import audit
 from kopru.core.models import AuditEvent, Sensitivity
 from kopru.services import services as ledger
 from kopru.services.models import Modality, Provider, ServiceType
+from kopru.services.referrals import token_digest
 
 from . import checklist, protocols, tb
 from .models import (
@@ -33,7 +33,7 @@ from .models import (
     TbClass,
     Treatment,
 )
-from .services import ensure_clinical
+from .services import ensure_clinical, may_see_clinical
 
 HEALTH = Sensitivity.HEALTH
 
@@ -87,9 +87,7 @@ def open_case(
     request=None,
 ):
     ensure_clinical(actor, person, "health.assess")
-    if uid and (existing := AssessmentCase.objects.filter(uid=uid).first()) is not None:
-        if existing.person_id != person.pk:
-            raise ValidationError({"uid": _("This identifier is already used.")})
+    if (existing := ledger.sent_before(AssessmentCase, uid, person=person)) is not None:
         return existing
     errors = {}
     entry = protocols.protocol(protocol)
@@ -655,15 +653,9 @@ def record_follow_up(
 
 def view_case(actor, case, *, request=None):
     """Audit a read of the case's clinical content; refuse roles that may not read it."""
-    if not access_clinical(actor, case):
+    if not may_see_clinical(actor, case.person):
         raise PermissionDenied(_("Your role does not see clinical records."))
     _audit(actor, AuditEvent.Action.VIEW, case, request)
-
-
-def access_clinical(user, case):
-    from .services import may_see_clinical
-
-    return may_see_clinical(user, case.person)
 
 
 # --- Arrival and after --------------------------------------------------------------------------
@@ -698,10 +690,6 @@ def needs_follow_up(cases):
     ]
 
 
-def _digest(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_follow_up_link(actor, case, *, recipient, request=None):
     """A one-time link for the receiving health department's report. The link shows the
     person's name and case number: a disclosure, so it needs consent for that recipient."""
@@ -728,7 +716,7 @@ def issue_follow_up_link(actor, case, *, recipient, request=None):
         FollowUpLink.objects.create(
             case=case,
             recipient=recipient[:150],
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             created_by=actor,
             expires_at=timezone.now() + timedelta(days=LINK_DAYS),
         )
@@ -740,7 +728,7 @@ def link_case(token):
     """The link a token opens, or None when unknown, used or expired."""
     link = (
         FollowUpLink.objects.select_related("case__person", "created_by")
-        .filter(token_hash=_digest(token or ""), used_at__isnull=True)
+        .filter(token_hash=token_digest(token or ""), used_at__isnull=True)
         .first()
     )
     if link is None or link.expires_at < timezone.now():

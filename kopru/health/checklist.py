@@ -182,7 +182,8 @@ def items(case, today: date | None = None) -> list[Item]:
         if req.required is None:
             status = status or "unknown"
         elif not req.required:
-            status = "done" if status == "done" else "not_applicable"
+            # A test the clinician ordered anyway shows its own state; it never blocks travel.
+            status = status if status in ("done", "pending") else "not_applicable"
         elif status is None or status == "pending":
             status = "overdue" if late else "pending"
         result.append(
@@ -195,7 +196,7 @@ def items(case, today: date | None = None) -> list[Item]:
                 req.confirmed,
                 req.notes,
                 evidence,
-                extra=not req.required and status == "done",
+                extra=req.required is False and status in ("done", "pending"),
             )
         )
     named = {code for r in version_of(case)["rows"] for code in [r["component"]]}

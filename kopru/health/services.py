@@ -216,9 +216,7 @@ def record_consultation(
     )
     category = service_type.category if service_type else Sensitivity.HEALTH
     ensure_clinical(actor, person, "health.consult", category)
-    if uid and (existing := Encounter.objects.filter(uid=uid).first()) is not None:
-        if existing.person_id != person.pk:
-            raise ValidationError({"uid": _("This identifier is already used.")})
+    if (existing := ledger.sent_before(Encounter, uid, person=person)) is not None:
         return existing
     errors = {}
     if service_type is None:
@@ -326,9 +324,7 @@ def record_immunization(
     does not (the service was given elsewhere). A dose given before its minimum age or interval
     is refused unless the clinician gives a reason, which is kept and audited."""
     ensure_clinical(actor, person, "health.immunize")
-    if uid and (existing := Immunization.objects.filter(uid=uid).first()) is not None:
-        if existing.person_id != person.pk:
-            raise ValidationError({"uid": _("This identifier is already used.")})
+    if (existing := ledger.sent_before(Immunization, uid, person=person)) is not None:
         return existing
     errors = {}
     vaccines = immunization.load_vaccines()

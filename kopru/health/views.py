@@ -40,6 +40,14 @@ def _clinical_person(request, pk):
     return person
 
 
+def _case_of(request, person):
+    """The person's assessment a form was opened from (`?case=`), or None."""
+    pk = request.POST.get("case") or request.GET.get("case") or ""
+    if not pk.isdigit():
+        return None
+    return AssessmentCase.objects.filter(pk=pk, person=person).first()
+
+
 def _forecast(person, schedule):
     if not (person.birth_date and schedule):
         return []
@@ -111,11 +119,7 @@ def person_record(request, pk):
 def consultation_new(request, pk):
     person = _clinical_person(request, pk)
     form = forms.ConsultationForm(request.POST or None, user=request.user, mission=request.mission)
-    case = None
-    if request.GET.get("case", "").isdigit() or request.POST.get("case", "").isdigit():
-        case = AssessmentCase.objects.filter(
-            pk=request.GET.get("case") or request.POST.get("case"), person=person
-        ).first()
+    case = _case_of(request, person)
     if request.method == "POST" and form.is_valid():
         try:
             encounter = services.record_consultation(
@@ -180,11 +184,7 @@ def consultation_detail(request, pk):
 
 def immunization_new(request, pk):
     person = _clinical_person(request, pk)
-    case = None
-    if request.GET.get("case", "").isdigit() or request.POST.get("case", "").isdigit():
-        case = AssessmentCase.objects.filter(
-            pk=request.GET.get("case") or request.POST.get("case"), person=person
-        ).first()
+    case = _case_of(request, person)
     form = forms.ImmunizationForm(request.POST or None, user=request.user, mission=request.mission)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -476,6 +476,9 @@ def _case_action(request, case, action):
     return None
 
 
+INLINE_FORMS = {"result", "post_counselling", "dot_dose", "treatment"}
+
+
 def _named_orders(case):
     orders = list(case.investigations.prefetch_related("counselling").select_related("partner"))
     for order in orders:
@@ -501,6 +504,11 @@ def case_detail(request, pk):
             form = None
         if form is None:
             return redirect(case.get_absolute_url())
+        if action in INLINE_FORMS:
+            # Drawn by hand inside their rows, these forms say what was refused at the top.
+            for errors in form.errors.values():
+                for msg in errors:
+                    messages.error(request, msg)
         failed[action] = form
         case.refresh_from_db()
     assessments.view_case(request.user, case, request=request)
@@ -592,7 +600,13 @@ def case_ips(request, pk):
     named recipient."""
     case = get_object_or_404(AssessmentCase, pk=pk, mission=request.mission)
     form = forms.ShareForm(request.POST or None)
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return redirect(case.get_absolute_url())
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for msg in errors:
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}: {msg}" if label else msg)
         return redirect(case.get_absolute_url())
     d = form.cleaned_data
     try:

@@ -246,7 +246,8 @@ def _move(actor, referral, status, feedback, by_name, channel, request):
     return update
 
 
-def _digest(token):
+def token_digest(token):
+    """What is stored of a one-time link's token (health follow-up links use it too)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -268,7 +269,7 @@ def issue_link(actor, referral, *, request=None):
     with transaction.atomic():
         ReferralLink.objects.create(
             referral=referral,
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             created_by=actor,
             expires_at=timezone.now() + timedelta(days=rules()["link_valid_days"]),
         )
@@ -288,7 +289,7 @@ def link_referral(token):
     person has withdrawn their consent to share with the provider since."""
     link = (
         ReferralLink.objects.select_related("referral__provider", "referral__person")
-        .filter(token_hash=_digest(token or ""), used_at__isnull=True)
+        .filter(token_hash=token_digest(token or ""), used_at__isnull=True)
         .first()
     )
     if link is None or link.expires_at < timezone.now():

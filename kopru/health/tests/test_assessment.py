@@ -185,6 +185,10 @@ def test_hiv_is_ordered_only_with_pre_test_counselling_and_counselled_after(dr_a
 
 def test_a_result_cannot_be_entered_twice_nor_be_impossible(dr_ayse, us_case):
     (order,) = assessments.order_investigation(dr_ayse, us_case, IGRA)
+    # Not required at 16, ordered anyway: shown as an additional test awaiting its result.
+    igra = statuses(us_case)["igra_tst"]
+    assert (igra.status, igra.extra) == ("pending", True)
+    assert not any("IGRA" in b for b in checklist.blockers(us_case))
     with pytest.raises(ValidationError):
         assessments.record_result(dr_ayse, order, interpretation="suggestive")  # not for IGRA
     assessments.record_result(dr_ayse, order, interpretation="negative")

@@ -167,3 +167,29 @@ def test_the_us_forms_download_as_pdf_with_consent_and_count_as_a_service(login,
 
     html = authority_forms.forms_html(us_case)
     assert "DS-2054" in html and "DS-3030" in html and us_case.number in html
+
+
+def test_a_share_without_a_recipient_says_so_and_writes_nothing(login, dr_ayse, us_case):
+    page = login(dr_ayse).post(
+        reverse("health:case_ips", args=[us_case.pk]),
+        {"document": "ips", "purpose": "Continuity of care"},
+        follow=True,
+    )
+    assert "This field is required" in page.content.decode()
+    assert not Disclosure.objects.exists()
+
+
+def test_a_refused_dot_day_on_the_page_says_why(login, dr_ayse, us_case):
+    course = assessments.start_dot(
+        dr_ayse,
+        us_case,
+        regimen="2HRZE/4HR",
+        doses_planned=10,
+        started_on=timezone.localdate(),
+    )
+    page = login(dr_ayse).post(
+        us_case.get_absolute_url(),
+        {"action": "dot_dose", "course": course.pk, "on": timezone.localdate().isoformat()},
+    )
+    assert "Say why the dose was missed" in page.content.decode()
+    assert not course.doses.exists()
