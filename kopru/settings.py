@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "kopru.registry",
     "kopru.services",
     "kopru.health",
+    "kopru.mhpss",
+    "kopru.casework",
     "kopru.reporting",
 ]
 
@@ -244,6 +246,10 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Outside production, files are served straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded documents (quotes, invoices, receipts): outside every served folder, read only
+# through views that check access and audit.
+UPLOAD_ROOT = Path(env("UPLOAD_DIR", VAR_DIR / "uploads"))
+UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 # --- Background work ------------------------------------------------------------------------
 # django.tasks API; the database backend needs no extra service (a db_worker runs the queue).

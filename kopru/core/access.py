@@ -51,6 +51,14 @@ CAPABILITIES = {
     "health.assess",
     "health.decide",
     "health.disclose",
+    "mhpss.record",
+    "mhpss.measure",
+    "mhpss.supervise",
+    "casework.manage",
+    "casework.supervise",
+    "casework.approve_funds",
+    "casework.pay",
+    "casework.budget",
 }
 
 # Page routes by Django view name.

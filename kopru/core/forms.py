@@ -93,7 +93,7 @@ class UserForm(BootstrapMixin, forms.ModelForm):
 class TeamForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Team
-        fields = ["name", "base", "locations", "members", "active"]
+        fields = ["name", "base", "locations", "members", "supervisor", "active"]
         widgets = {"locations": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args, mission=None, **kwargs):
@@ -106,6 +106,7 @@ class TeamForm(BootstrapMixin, forms.ModelForm):
         )
         self.fields["members"].queryset = User.objects.filter(missions=mission, is_active=True)
         self.fields["members"].widget.attrs["size"] = 8
+        self.fields["supervisor"].queryset = self.fields["members"].queryset
 
 
 class RoleForm(BootstrapMixin, forms.ModelForm):

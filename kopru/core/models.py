@@ -158,6 +158,15 @@ class Team(models.Model):
     members = models.ManyToManyField(
         User, blank=True, related_name="teams", verbose_name=_("members")
     )
+    # Safety alerts and approvals go to this person; cases of the team are supervised by them.
+    supervisor = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_teams",
+        verbose_name=_("supervisor"),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

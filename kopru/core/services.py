@@ -279,6 +279,8 @@ def save_team(actor, team: Team, *, locations, members, request=None):
         raise ValidationError({"locations": _("Every location must belong to the team's mission.")})
     if any(not m.missions.filter(pk=team.mission_id).exists() for m in members):
         raise ValidationError({"members": _("Every member must work in the team's mission.")})
+    if team.supervisor_id and not team.supervisor.missions.filter(pk=team.mission_id).exists():
+        raise ValidationError({"supervisor": _("The supervisor must work in the team's mission.")})
     return _save(actor, team, request=request, m2m={"locations": locations, "members": members})
 
 

@@ -37,7 +37,7 @@ def _subject_label(subject):
     return Subject(subject).label
 
 
-def _clean(actor, mission, data):
+def _clean(actor, mission, data, derived=False):
     """Validated fields of an event, or ValidationError naming each bad field. `data` holds
     model instances (or None) for the relations, lists for participants, headcounts and
     projects."""
@@ -47,7 +47,7 @@ def _clean(actor, mission, data):
         errors["service_type"] = _("Choose a service from this mission's catalogue.")
     elif not service_type.active:
         errors["service_type"] = _("This service is no longer offered.")
-    elif not access.can_see_category(actor, service_type.category):
+    elif not derived and not access.can_see_category(actor, service_type.category):
         # A role that could not read the record back must not write it.
         errors["service_type"] = _("Your role does not record this kind of service.")
 
@@ -195,15 +195,19 @@ def sent_before(model, uid, **owner):
     return existing
 
 
-def record_service(actor, mission, *, uid=None, request=None, **data):
+def record_service(actor, mission, *, uid=None, request=None, derived_from=None, **data):
     """Record one contact. Sending the same `uid` again returns the event stored the first
-    time and writes nothing."""
+    time and writes nothing.
+
+    `derived_from` names the record a programme app derives the service from (a paid need):
+    its writer may lack the service's category (a cash officer paying for a protection case),
+    so that check is the programme app's, and the audit entry names the source."""
     access.require(actor, "services.record")
     if not access.in_mission(actor, mission):
         raise PermissionDenied(_("You do not work in this mission."))
     if (existing := sent_before(ServiceEvent, uid, mission=mission)) is not None:
         return existing
-    clean = _clean(actor, mission, data)
+    clean = _clean(actor, mission, data, derived=derived_from is not None)
     with transaction.atomic():
         event = ServiceEvent.objects.create(
             uid=uid or uuid.uuid4(),
@@ -219,7 +223,15 @@ def record_service(actor, mission, *, uid=None, request=None, **data):
             event,
             request=request,
             category=event.category,
-            details={"service_type": event.service_type.code, "subject": event.subject},
+            details={
+                "service_type": event.service_type.code,
+                "subject": event.subject,
+                **(
+                    {"derived_from": f"{derived_from._meta.label_lower}:{derived_from.pk}"}
+                    if derived_from is not None
+                    else {}
+                ),
+            },
         )
     return event
 
