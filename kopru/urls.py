@@ -11,6 +11,8 @@ urlpatterns = [
     path("registry/", include("kopru.registry.urls")),
     path("services/", include("kopru.services.urls")),
     path("health/", include("kopru.health.urls")),
+    path("mhpss/", include("kopru.mhpss.urls")),
+    path("cases/", include("kopru.casework.urls")),
     path("reports/", include("kopru.reporting.urls")),
     path("", include("kopru.core.urls")),
 ]

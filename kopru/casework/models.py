@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kopru.core.models import Location, Mission, Project, Sensitivity, Team
@@ -96,6 +97,9 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+    def get_absolute_url(self):
+        return reverse("casework:case_detail", args=[self.pk])
 
 
 class History(models.Model):

@@ -400,7 +400,7 @@ def add_action(actor, goal, *, text, responsible="", due=None, request=None):
             responsible=(responsible or "").strip()[:100],
             due=due,
         )
-        _log(actor, goal.case, "action_added", request, action=action.pk)
+        _log(actor, goal.case, "action_added", request, item=action.pk)
     return action
 
 
@@ -411,7 +411,7 @@ def complete_action(actor, action, *, request=None):
     with transaction.atomic():
         action.done_at = timezone.now()
         action.save(update_fields=["done_at"])
-        _log(actor, action.goal.case, "action_done", request, action=action.pk)
+        _log(actor, action.goal.case, "action_done", request, item=action.pk)
     return action
 
 

@@ -158,6 +158,27 @@ PAGES = {
     "health:case_ips": "health.disclose",
     "health:icd10_search": "health.consult",
     "health:results_import": "health.assess",
+    "casework:dashboard": "casework.manage|casework.supervise",
+    "casework:case_list": "casework.manage|casework.supervise",
+    "casework:case_new": "casework.manage",
+    "casework:case_detail": "casework.manage|casework.supervise",
+    "casework:approvals": "casework.approve_funds|casework.supervise",
+    "casework:payments": "casework.pay",
+    "casework:document": "casework.manage|casework.supervise|casework.pay",
+    "casework:budgets": "casework.budget|casework.approve_funds|casework.pay",
+    "mhpss:home": "mhpss.record|mhpss.supervise",
+    "mhpss:plan": "mhpss.record|mhpss.supervise",
+    "mhpss:activity_new": "mhpss.record",
+    "mhpss:activity_list": "mhpss.record|mhpss.supervise",
+    "mhpss:activity_detail": "mhpss.record|mhpss.supervise",
+    "mhpss:programme_list": "mhpss.record|mhpss.supervise",
+    "mhpss:programme_new": "mhpss.record",
+    "mhpss:programme_detail": "mhpss.record|mhpss.supervise",
+    "mhpss:person_measures": "mhpss.measure",
+    "mhpss:measure_new": "mhpss.measure",
+    "mhpss:alert_list": "mhpss.measure|mhpss.supervise",
+    "mhpss:alert_detail": "mhpss.measure|mhpss.supervise",
+    "mhpss:feedback_summary": "mhpss.record|mhpss.supervise",
     "health:follow_up_answer": PUBLIC,
     "reporting:dashboard": "reporting.view",
     "reporting:quarterly": "reporting.view",
@@ -255,7 +276,9 @@ def capabilities(user) -> frozenset:
 
 
 def has(user, capability: str) -> bool:
-    return capability in capabilities(user)
+    """`capability` may name several, "a|b": any one of them is enough."""
+    held = capabilities(user)
+    return any(c in held for c in capability.split("|"))
 
 
 def requires_otp(user) -> bool:

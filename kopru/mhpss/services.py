@@ -316,6 +316,8 @@ def record_programme_session(
     enrolled: someone not enrolled is enrolled first, so the register stays whole."""
     _ensure_team(actor, programme.team)
     if uid and (existing := Activity.objects.filter(event__uid=uid).first()) is not None:
+        if existing.session is None or existing.session.programme_id != programme.pk:
+            raise ValidationError({"uid": _("This identifier is already used.")})
         return existing
     if not isinstance(number, int) or not 1 <= number <= programme.sessions:
         raise ValidationError(
@@ -588,6 +590,9 @@ def record_feedback(
 ):
     """One participant's anonymous answers after an activity."""
     _ensure_team(actor, activity.team)
+    if activity.event.subject != "group":
+        # Feedback is anonymous; after a one-to-one session it would name the person.
+        raise ValidationError({"satisfied": _("Feedback is collected after group activities.")})
     if uid and (existing := Feedback.objects.filter(uid=uid).first()) is not None:
         if existing.activity_id != activity.pk:
             raise ValidationError({"uid": _("This identifier is already used.")})
@@ -598,7 +603,8 @@ def record_feedback(
     comment = (comment or "").strip()
     if (
         not errors
-        and None in (satisfied, useful)
+        and satisfied is None
+        and useful is None
         and safe is None
         and recommend is None
         and not comment
