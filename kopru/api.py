@@ -8,9 +8,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from kopru.casework.api import router as casework_router
 from kopru.core.api import router as core_router
 from kopru.core.api_auth import DenyAll
 from kopru.health.api import router as health_router
+from kopru.mhpss.api import router as mhpss_router
 from kopru.registry.api import router as registry_router
 from kopru.reporting.api import router as reporting_router
 from kopru.services.api import router as services_router
@@ -71,4 +73,6 @@ api.add_router("/core/", core_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/services/", services_router)
 api.add_router("/health/", health_router)
+api.add_router("/mhpss/", mhpss_router)
+api.add_router("/casework/", casework_router)
 api.add_router("/reporting/", reporting_router)

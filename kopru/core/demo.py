@@ -20,6 +20,8 @@ USERS = [
     ("nurse", "Elif", "Yıldız", ["TR"]),
     ("counsellor", "Zeynep", "Arslan", ["TR"]),
     ("caseworker", "Ömer", "Çelik", ["TR"]),
+    ("supervisor", "Derya", "Kurt", ["TR"]),
+    ("head_of_unit", "Kemal", "Yavuz", ["TR"]),
     ("cash_officer", "Hasan", "Şahin", ["TR"]),
     ("education_officer", "Fatma", "Koç", ["TR"]),
     ("livelihoods_officer", "Emre", "Öztürk", ["TR"]),
@@ -52,12 +54,19 @@ TEAMS = [
         ["TR34"],
     ),
     ("Ankara clinic team", "Migration Health Clinic Ankara", ["physician"], ["TR06"]),
-    ("PMT Gaziantep", "Şahinbey Municipal Migrant and Community Centre", ["counsellor"], ["TR27"]),
-    ("PMT Hatay", "Antakya psychosocial mobile team base", ["counsellor"], ["TR31"]),
+    (
+        "PMT Gaziantep",
+        "Şahinbey Municipal Migrant and Community Centre",
+        ["counsellor", "supervisor"],
+        ["TR27"],
+    ),
+    ("PMT Hatay", "Antakya psychosocial mobile team base", ["counsellor", "supervisor"], ["TR31"]),
+    ("PMT Şanlıurfa", "Haliliye Community Centre", ["counsellor", "supervisor"], ["TR63"]),
     (
         "Emergency case management South-East",
         "Şahinbey Municipal Migrant and Community Centre",
-        ["caseworker"],
+        # The cash officer pays the team's approved needs; the role does not see the cases.
+        ["caseworker", "supervisor", "cash_officer"],
         ["TR27", "TR63", "TR79"],
     ),
     ("Basic needs Şanlıurfa", "Haliliye Community Centre", ["cash_officer"], ["TR63"]),
@@ -127,6 +136,16 @@ PROJECTS = [
         dt.date(2026, 12, 31),
         ["TR63", "TR31", "TR27"],
         [("Children transported to school", 6429, "people")],
+    ),
+    (
+        "ECM-2026",
+        "Emergency case management and protection",
+        "European Union (ECHO)",
+        "ECHO/TUR/BUD/2026/91018",
+        dt.date(2026, 1, 1),
+        dt.date(2026, 12, 31),
+        ["TR27", "TR63", "TR79"],
+        [("People supported through case management", 600, "people")],
     ),
     (
         "BY-CD-2026",
@@ -210,9 +229,11 @@ def load_demo():
     for name, base, members, codes in TEAMS:
         if Team.objects.filter(mission=tr, name=name).exists():
             continue
+        # Supervisors answer for their teams' safety alerts and approvals.
+        supervisor = users["supervisor"] if "supervisor" in members else None
         services.save_team(
             admin,
-            Team(mission=tr, name=name, base=sites[base]),
+            Team(mission=tr, name=name, base=sites[base], supervisor=supervisor),
             locations=list(Location.objects.filter(pcode__in=codes)),
             members=[users[m] for m in members],
         )

@@ -235,9 +235,12 @@ def create_programme(
     kind="group_focused",
     threshold=None,
     participants=(),
+    uid=None,
     request=None,
 ):
     _ensure_team(actor, team)
+    if (existing := ledger.sent_before(Programme, uid, team=team)) is not None:
+        return existing
     errors = {}
     spec = catalogue.curricula().get(curriculum) if curriculum else None
     if curriculum and spec is None:
@@ -263,6 +266,7 @@ def create_programme(
         raise ValidationError(errors)
     with transaction.atomic():
         programme = Programme.objects.create(
+            uid=uid or uuid.uuid4(),
             mission=team.mission,
             team=team,
             name=name.strip()[:150],

@@ -134,12 +134,13 @@ def _donor():
     return Donor.objects.get_or_create(name="European Union (ECHO)")[0]
 
 
-def test_mission_wide_roles_are_admin_and_me_officer_only():
+def test_mission_wide_roles_are_the_administrator_the_me_officer_and_the_head_of_unit():
     from kopru.core.models import Role
 
     assert set(Role.objects.filter(mission_wide=True).values_list("slug", flat=True)) == {
         "admin",
         "me_officer",
+        "head_of_unit",
     }
     assert Team.objects.count() == 0  # reference data creates no teams
     assert location("TR34").level == "province"
