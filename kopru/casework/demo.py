@@ -222,6 +222,23 @@ def load_demo_casework(scale=None):
             needs="Dialysis three times a week at the state hospital; no means to get there.",
             **common,
         )
+        if not other.assessments.exists():
+            assessment = services.assess(
+                worker,
+                other,
+                criteria=["serious_medical", "no_income"] + (["older_alone"] if age > 60 else []),
+                at=_at(today - timedelta(days=28 + 12 * n), 11),
+            )
+            approval = Approval.objects.filter(assessment=assessment).first()
+            if approval and n % 2 == 0:  # the others wait in the supervisor's queue
+                services.decide(supervisor, approval, approve=True)
+            services.record_follow_up(
+                worker,
+                other,
+                at=_at(today - timedelta(days=3 + n), 15),
+                contact="phone",
+                notes="Transport to dialysis working; next check by phone.",
+            )
         need = _need(
             worker,
             other,

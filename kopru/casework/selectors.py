@@ -55,13 +55,18 @@ def dashboard(user, mission):
         .order_by("due")
     )
     cases = list(mine.order_by("next_follow_up"))
+    late = {r.pk for r in referrals.overdue(user, mission)}
+    # The overdue first, then the soonest due; ten are enough for a first screen.
+    waiting_referrals = sorted(
+        (r for r in sent if referrals.may_see(user, r)), key=lambda r: (r.pk not in late, r.due)
+    )[:10]
     return {
         "cases": cases,
         "overdue": [c for c in cases if c.next_follow_up and c.next_follow_up < today],
         "waiting": list(waiting_mine),
         "to_decide": services.queue(user, mission),
-        "referrals": [r for r in sent if referrals.may_see(user, r)][:50],
-        "overdue_referrals": {r.pk for r in referrals.overdue(user, mission)},
+        "referrals": waiting_referrals,
+        "overdue_referrals": late,
     }
 
 
