@@ -449,7 +449,7 @@ def approvals(request):
         form = forms.DecideForm(request.POST)
         if form.is_valid():
             try:
-                services.decide(
+                approval = services.decide(
                     request.user,
                     approval,
                     approve=form.cleaned_data["decision"] == "approve",

@@ -276,3 +276,91 @@ def test_a_physician_opens_a_us_assessment_and_the_checklist_follows_the_protoco
     page.wait_for_load_state()
     assert "Done on" in page.inner_text("table")
     assert page.is_disabled("form:has(input[value=clear]) button")
+
+
+def test_a_mobile_team_records_a_session_an_alert_reaches_the_supervisor_who_approves_rent(
+    browser, live_server, demo
+):
+    """Issue 7's check in the browser: the counsellor records a group awareness session with
+    the keyboard (two people by reference and Enter, the rest counted), then a PHQ-9 in Arabic
+    with item 9 answered; the supervisor sees the alert and approves a case's need from the
+    queue; the cash officer cannot open the case."""
+    from kopru.casework import services as casework
+    from kopru.casework.models import Case, Need
+    from kopru.core.models import Location, Team, User
+    from kopru.mhpss.models import Activity, SafetyAlert
+    from kopru.registry.models import Person
+
+    base = live_server.url
+    site = Location.objects.get(level="site", name="Haliliye Community Centre")
+    team = Team.objects.get(name="PMT Şanlıurfa")
+    references = list(
+        Person.objects.filter(location=site, merged_into=None)
+        .order_by("-pk")
+        .values_list("reference", flat=True)[:2]
+    )
+    errors = []
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, base, "counsellor")
+    page.goto(f"{base}/mhpss/activities/new/")
+    page.select_option("#id_kind", "awareness")
+    page.select_option("#id_team", str(team.pk))
+    page.select_option("#id_location", str(site.pk))
+    page.select_option("#id_topic", "gbv")
+    lookup = page.locator("#sheet-q")
+    for n, reference in enumerate(references, start=1):
+        lookup.fill(reference)
+        lookup.press("Enter")
+        page.locator("#sheet-rows tr[id^='row-']").nth(n - 1).wait_for()
+    page.fill("input[name='hc-female-18-59-0']", "9")
+    page.keyboard.press("Tab")
+    page.keyboard.type("3")  # the next cell: women 60+
+    page.fill("input[name='hc-male-5-11-1']", "1")
+    with page.expect_navigation():
+        page.click("#sheet-save")
+    assert "15 people reached" in page.inner_text("main")
+    activity = Activity.objects.filter(kind="awareness", topic="gbv").latest("pk")
+    assert activity.event.participants.count() == 2
+
+    hanan = Person.objects.get(given_name="Hanan", family_name="Al-Khalil")
+    page.goto(f"{base}/mhpss/people/{hanan.pk}/measures/phq9/?language=ar")
+    assert page.locator("[dir=rtl] legend").first.inner_text().startswith("1.")
+    for item in range(1, 10):
+        page.check(f"input[name='item_{item}'][value='{1 if item in (1, 2, 9) else 0}']")
+    with page.expect_navigation():
+        page.click("main form[method=post] button.btn-primary")
+    assert "Safety alert" in page.inner_text("h1")
+    context.close()
+
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, base, "supervisor")
+    page.goto(f"{base}/mhpss/")
+    assert "Safety alerts waiting for action" in page.inner_text("main")
+    newest = SafetyAlert.objects.latest("pk")
+    assert newest.supervisor == User.objects.get(username="supervisor")
+    surgery = Need.objects.get(description__startswith="Orthopaedic surgery")
+    before = casework.budget_figures(surgery.project)["committed"]
+    page.goto(f"{base}/cases/approvals/")
+    row = page.locator("tr", has_text="Orthopaedic surgery")
+    with page.expect_navigation():
+        row.locator("button[value=approve]").click()
+    assert "Approved." in page.inner_text("main")
+    surgery.refresh_from_db()
+    assert surgery.status == Need.Status.APPROVED
+    assert casework.budget_figures(surgery.project)["committed"] == before + surgery.amount
+    context.close()
+
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, base, "cash_officer")
+    case = Case.objects.get(person__given_name="Nour", person__family_name="Al-Hamad")
+    assert page.goto(f"{base}/cases/{case.pk}/").status == 403
+    page.goto(f"{base}/cases/payments/")
+    assert "Orthopaedic surgery" in page.inner_text("main")
+    assert "eviction notice" not in page.inner_text("main")
+    context.close()
+    assert errors == []
