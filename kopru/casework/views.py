@@ -11,8 +11,9 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kopru.core import access, audit
 from kopru.core.models import AuditEvent, Project, Sensitivity
@@ -24,32 +25,32 @@ from .models import Action as PlanAction
 from .models import Approval, Case, Document
 
 HISTORY = {
-    "opened": _lazy("Case opened"),
-    "intake": _lazy("Intake changed"),
-    "assessed": _lazy("Vulnerability assessed"),
-    "assessment_approved": _lazy("Assessment approved"),
-    "assessment_rejected": _lazy("Assessment rejected"),
-    "goal_added": _lazy("Goal added"),
-    "goal_achieved": _lazy("Goal achieved"),
-    "action_added": _lazy("Action added"),
-    "action_done": _lazy("Action done"),
-    "plan_submitted": _lazy("Plan sent for approval"),
-    "plan_approved": _lazy("Plan approved"),
-    "plan_rejected": _lazy("Plan rejected"),
-    "followed_up": _lazy("Follow-up"),
-    "transferred": _lazy("Transferred"),
-    "closure_requested": _lazy("Closure requested"),
-    "closure_approved": _lazy("Closure approved"),
-    "closure_rejected": _lazy("Closure rejected"),
-    "closed": _lazy("Closed"),
-    "reopened": _lazy("Reopened"),
-    "need_requested": _lazy("Funding requested"),
-    "need_approved": _lazy("Funding approved"),
-    "need_rejected": _lazy("Funding rejected"),
-    "need_cancelled": _lazy("Need cancelled"),
-    "need_paid": _lazy("Paid"),
-    "need_receipted": _lazy("Receipted"),
-    "document_added": _lazy("Document added"),
+    "opened": gettext_lazy("Case opened"),
+    "intake": gettext_lazy("Intake changed"),
+    "assessed": gettext_lazy("Vulnerability assessed"),
+    "assessment_approved": gettext_lazy("Assessment approved"),
+    "assessment_rejected": gettext_lazy("Assessment rejected"),
+    "goal_added": gettext_lazy("Goal added"),
+    "goal_achieved": gettext_lazy("Goal achieved"),
+    "action_added": gettext_lazy("Action added"),
+    "action_done": gettext_lazy("Action done"),
+    "plan_submitted": gettext_lazy("Plan sent for approval"),
+    "plan_approved": gettext_lazy("Plan approved"),
+    "plan_rejected": gettext_lazy("Plan rejected"),
+    "followed_up": gettext_lazy("Follow-up"),
+    "transferred": gettext_lazy("Transferred"),
+    "closure_requested": gettext_lazy("Closure requested"),
+    "closure_approved": gettext_lazy("Closure approved"),
+    "closure_rejected": gettext_lazy("Closure rejected"),
+    "closed": gettext_lazy("Closed"),
+    "reopened": gettext_lazy("Reopened"),
+    "need_requested": gettext_lazy("Funding requested"),
+    "need_approved": gettext_lazy("Funding approved"),
+    "need_rejected": gettext_lazy("Funding rejected"),
+    "need_cancelled": gettext_lazy("Need cancelled"),
+    "need_paid": gettext_lazy("Paid"),
+    "need_receipted": gettext_lazy("Receipted"),
+    "document_added": gettext_lazy("Document added"),
 }
 ACTIONS = {}  # action name -> (form class, handler); the case page posts one at a time
 
@@ -467,7 +468,10 @@ def approvals(request):
                     if approval.status == Approval.Status.APPROVED
                     else _("Rejected."),
                 )
-        return redirect(request.POST.get("next") or "casework:approvals")
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = "casework:approvals"  # never another site
+        return redirect(back)
     now = timezone.now()
     rows = services.queue(request.user, request.mission)
     for row in rows:

@@ -1,8 +1,6 @@
 """/api/v1/mhpss/: the teams' activities (the field app's writes, sent twice, stored once)
 and outcome measures, scored on the server; a safety alert is raised in the same write."""
 
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -10,7 +8,6 @@ from ninja.pagination import PageNumberPagination, paginate
 from kopru.core.api_auth import policy
 from kopru.core.models import Location
 from kopru.registry import selectors as people
-from kopru.services.models import Headcount, Participation
 
 from . import selectors, services
 from .models import Activity, MeasureRecord, Programme
@@ -19,28 +16,10 @@ from .schemas import ActivityIn, ActivityOut, MeasureIn, MeasureOut
 router = Router(tags=["mhpss"])
 
 
-def _annotated(activities):
-    """Counts a list needs, in the same query (two subqueries, no row multiplication)."""
-    participants = (
-        Participation.objects.filter(event=OuterRef("event"))
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    headcount = (
-        Headcount.objects.filter(event=OuterRef("event"))
-        .values("event")
-        .annotate(n=Sum("count"))
-        .values("n")
-    )
-    return activities.annotate(
-        participants_count=Coalesce(Subquery(participants), 0),
-        headcount_sum=Coalesce(Subquery(headcount), 0),
-    )
-
-
 def _one(activity):
-    return _annotated(Activity.objects.filter(pk=activity.pk).select_related("event")).get()
+    return selectors.with_counts(
+        Activity.objects.filter(pk=activity.pk).select_related("event")
+    ).get()
 
 
 @router.get("/activities", response=list[ActivityOut], auth=policy("mhpss.list_activities"))
@@ -48,7 +27,7 @@ def _one(activity):
 def list_activities(request, kind: str = "", team_id: int | None = None):
     """Activities in the user's places, newest first; focused sessions only for roles that
     see mental-health data."""
-    found = _annotated(selectors.visible_activities(request.user, request.mission))
+    found = selectors.with_counts(selectors.visible_activities(request.user, request.mission))
     if kind:
         found = found.filter(kind=kind)
     if team_id:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kopru.core import access
 from kopru.core.views import apply_errors
@@ -22,8 +22,8 @@ from . import catalogue, forms, measures, selectors, services
 from .models import PlanItem, Programme, SafetyAlert
 
 SHEET_SEXES = [
-    (HeadcountSex.FEMALE, _lazy("Women and girls")),
-    (HeadcountSex.MALE, _lazy("Men and boys")),
+    (HeadcountSex.FEMALE, gettext_lazy("Women and girls")),
+    (HeadcountSex.MALE, gettext_lazy("Men and boys")),
 ]
 
 
@@ -191,7 +191,7 @@ def activity_list(request):
     team = request.GET.get("team", "")
     if team.isdigit():
         activities = activities.filter(team_id=team)
-    rows = list(activities.order_by("-event__at")[:300])
+    rows = list(selectors.with_counts(activities).order_by("-event__at")[:300])
     kinds, topics = dict(catalogue.choices("kinds")), dict(catalogue.choices("topics"))
     for row in rows:
         row.kind_name = kinds.get(row.kind, row.kind)

@@ -3,7 +3,6 @@ ledger with its psychosocial detail; the week plan; structured programmes and th
 and participants' anonymous feedback."""
 
 import uuid
-from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from kopru.core.models import AuditEvent
 from kopru.core.tests.factories import make_user
-from kopru.mhpss import catalogue
+from kopru.mhpss import catalogue, selectors
 from kopru.mhpss import services as mhpss
 from kopru.mhpss.models import Activity, Enrolment, Feedback, PlanItem, ProgrammeSession
 from kopru.registry.models import Person
@@ -355,24 +354,6 @@ def parenting_group(actor, team, place, participants=()):
     )
 
 
-def attended(programme):
-    """Sessions each person attended, read from the ledger's participations. Test-only: the
-    app has no completion selector yet."""
-    return Counter(
-        Participation.objects.filter(event__mhpss__session__programme=programme).values_list(
-            "person_id", flat=True
-        )
-    )
-
-
-def completed(programme):
-    return {
-        person
-        for person, sessions in attended(programme).items()
-        if sessions * 100 >= programme.threshold * programme.sessions
-    }
-
-
 def test_a_curriculum_gives_the_programme_its_sessions_and_the_threshold_from_data(
     counsellor_zehra, sanliurfa_team, haliliye_centre, neighbours
 ):
@@ -434,10 +415,14 @@ def test_eight_sessions_with_attendance_and_who_completed(
     assert Enrolment.objects.filter(programme=programme, person=neighbours[5]).exists()
     assert programme.participants.count() == 6
 
-    sessions = attended(programme)
-    assert [sessions[p.pk] for p in neighbours[:6]] == [8, 6, 5, 1, 0, 6]
+    rows = {row["person"].pk: row for row in selectors.completion(programme)}
+    assert [rows[p.pk]["attended"] for p in neighbours[:6]] == [8, 6, 5, 1, 0, 6]
     # 70 % of 8 sessions is 5.6: six sessions complete it, five do not.
-    assert completed(programme) == {neighbours[0].pk, neighbours[1].pk, neighbours[5].pk}
+    assert {pk for pk, row in rows.items() if row["completed"]} == {
+        neighbours[0].pk,
+        neighbours[1].pk,
+        neighbours[5].pk,
+    }
 
 
 def test_a_session_beyond_the_programme_or_recorded_twice_is_refused(

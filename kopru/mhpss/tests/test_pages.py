@@ -106,6 +106,28 @@ def test_the_sheet_records_one_activity_and_shows_the_people_reached(
         assert person.reference in detail
 
 
+def test_the_activity_list_counts_the_same_people_as_the_activity_page(
+    zehra, sanliurfa_team, haliliye_centre, neighbours
+):
+    answer = zehra.post(
+        reverse("mhpss:activity_new"),
+        sheet(
+            sanliurfa_team,
+            haliliye_centre,
+            person=[p.pk for p in neighbours[:3]],
+            **{"hc-female-18-59-0": "12", "hc-male-5-11-0": "5"},
+        ),
+    )
+    assert "20 people reached" in text_of(zehra.get(answer["Location"]))
+    listing = text_of(zehra.get(reverse("mhpss:activity_list")))
+    (row,) = [r for r in re.findall(r"<tr>(.*?)</tr>", listing, re.S) if answer["Location"] in r]
+    cells = [
+        re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+    assert cells[1][:2] == ["Awareness", "session"] and "Stress" in cells[1]
+    assert cells[-1] == ["20"]  # "People": 3 registered and 17 counted
+
+
 def test_the_same_sheet_sent_twice_stores_one_activity(
     zehra, sanliurfa_team, haliliye_centre, neighbours
 ):
@@ -244,12 +266,12 @@ def test_the_programme_page_records_a_session_and_shows_the_register(
 
 
 def test_the_phq9_is_asked_in_arabic_right_to_left(zehra, amina):
-    page = zehra.get(
-        reverse("mhpss:measure_new", args=[amina.pk, "phq9"]), {"language": "ar"}
-    )
+    page = zehra.get(reverse("mhpss:measure_new", args=[amina.pk, "phq9"]), {"language": "ar"})
     assert page.status_code == 200
     text = text_of(page)
-    spec = next(i for i in json.loads(MEASURES.read_text("utf-8"))["instruments"] if i["code"] == "phq9")
+    spec = next(
+        i for i in json.loads(MEASURES.read_text("utf-8"))["instruments"] if i["code"] == "phq9"
+    )
     block = text.split('<div lang="ar" dir="rtl"', 1)[1].split("</form>", 1)[0]
     for item in spec["items"]:
         assert item["texts"]["ar"] in block, item["n"]
@@ -363,7 +385,13 @@ def test_feedback_after_a_group_activity_is_summed_up_with_its_mean(
     url = reverse("mhpss:activity_detail", args=[activity.pk])
     answers = [
         {"satisfied": "4", "useful": "5", "safe": "yes", "recommend": "yes", "comment": ""},
-        {"satisfied": "5", "useful": "2", "safe": "yes", "recommend": "no", "comment": "Fathers too"},
+        {
+            "satisfied": "5",
+            "useful": "2",
+            "safe": "yes",
+            "recommend": "no",
+            "comment": "Fathers too",
+        },
     ]
     for answer in answers:
         saved = zehra.post(url, {"uid": str(uuid.uuid4()), **answer})
@@ -373,7 +401,9 @@ def test_feedback_after_a_group_activity_is_summed_up_with_its_mean(
 
     summary = text_of(zehra.get(reverse("mhpss:feedback_summary")))
     row = next(r for r in re.findall(r"<tr>(.*?)</tr>", summary, re.S) if "Awareness session" in r)
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
     assert cells[:7] == [
         "Awareness session",
         sanliurfa_team.name,
