@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopru.core import access, demo, navigation
 from kopru.registry import panels
+from kopru.services import panels as service_panels
 
 
 def _demo_casework():
@@ -27,10 +28,28 @@ navigation.ITEMS += [
 ]
 
 
+def _opens_cases(user):
+    return access.has(user, "casework.manage") and access.can_see_category(user, "protection")
+
+
 def _person_actions(user, person):
-    if not (access.has(user, "casework.manage") and access.can_see_category(user, "protection")):
+    if not _opens_cases(user):
         return []
     return [(_("Open a case"), reverse("casework:case_new", args=[person.pk]))]
+
+
+def _referral_actions(user, referral):
+    if not _opens_cases(user):
+        return []
+    url = reverse("casework:case_new", args=[referral.person_id])
+    return [(_("Open a case from this referral"), f"{url}?referral={referral.pk}")]
+
+
+def _event_actions(user, event):
+    if not (_opens_cases(user) and event.person_id and not event.voided_at):
+        return []
+    url = reverse("casework:case_new", args=[event.person_id])
+    return [(_("Open a case from this service"), f"{url}?event={event.pk}")]
 
 
 def _case_notes(user, person):
@@ -45,4 +64,6 @@ def _case_notes(user, person):
 
 
 panels.PERSON_ACTIONS.append(_person_actions)
+service_panels.REFERRAL_ACTIONS.append(_referral_actions)
+service_panels.EVENT_ACTIONS.append(_event_actions)
 panels.PERSON_NOTES.append(_case_notes)

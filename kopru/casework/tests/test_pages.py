@@ -452,3 +452,50 @@ def test_the_dashboard_lists_overdue_follow_ups_and_the_supervisors_caseload(
     (row,) = rows_of(caseload, caseworker_omer.get_full_name())
     # Case worker, open, high risk, follow-ups overdue, approvals waiting.
     assert row == [caseworker_omer.get_full_name().split(), ["1"], ["0"], ["1"], ["0"]]
+
+
+def test_a_case_opens_from_a_referral_received_in_the_team_inbox(
+    client, login, caseworker_omer, supervisor_derya, gaziantep_team, sahinbey_centre, fatima
+):
+    """The Gaziantep team receives a referral for Fatima; the case worker opens a case from
+    the referral's page, and the case keeps the referral it came from."""
+    from kopru.casework.models import Case
+    from kopru.core.models import Location
+    from kopru.services import referrals
+    from kopru.services.models import Provider
+
+    inbox = referrals.save_provider(
+        _admin(),
+        Provider(
+            mission=fatima.mission,
+            name="Emergency case management Gaziantep",
+            kind=Provider.Kind.INTERNAL,
+            team=gaziantep_team,
+            location=Location.objects.get(pcode="TR27"),
+        ),
+    )
+    referral = referrals.make_referral(
+        caseworker_omer, fatima, provider=inbox, reason="Rent arrears", urgency="urgent"
+    )
+    login(caseworker_omer)
+    page = client.get(f"/services/referrals/{referral.pk}/").content.decode()
+    assert "Open a case from this referral" in page
+    response = client.post(
+        f"/cases/new/{fatima.pk}/?referral={referral.pk}",
+        {
+            "kind": "ecm",
+            "team": gaziantep_team.pk,
+            "location": sahinbey_centre.pk,
+            "presenting_needs": "Rent arrears of three months",
+            "referral": referral.pk,
+        },
+    )
+    case = Case.objects.get(person=fatima)
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+    assert case.referral == referral and case.opened_via == "referral"
+
+
+def _admin():
+    from kopru.core.tests.factories import make_user
+
+    return make_user("admin_for_referrals", "admin")

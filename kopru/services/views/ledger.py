@@ -14,7 +14,7 @@ from kopru.core.models import AuditEvent
 from kopru.core.views import apply_errors
 from kopru.registry import selectors as people
 
-from .. import selectors, services
+from .. import panels, selectors, services
 from ..forms import EventForm
 from ..models import AgeBand, HeadcountSex, ServiceEvent, Subject
 
@@ -136,6 +136,7 @@ def event_detail(request, pk):
         "services/event_detail.html",
         {
             "event": event,
+            "actions": panels.actions(panels.EVENT_ACTIONS, request.user, event),
             "form": form,
             "can_edit": can_edit,
             "versions": event.versions.select_related("saved_by").order_by("-saved_at"),

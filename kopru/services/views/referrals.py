@@ -17,7 +17,7 @@ from kopru.core.views import apply_errors
 from kopru.registry import choices
 from kopru.registry import selectors as people
 
-from .. import referrals, selectors, slips
+from .. import panels, referrals, selectors, slips
 from ..forms import MoveForm, ProviderForm, ReferralForm
 from ..models import Provider, Referral, ServiceEvent, ServiceType
 
@@ -120,6 +120,7 @@ def referral_detail(request, pk):
         "services/referral_detail.html",
         {
             "r": referral,
+            "actions": panels.actions(panels.REFERRAL_ACTIONS, request.user, referral),
             "form": form if allowed else None,
             "receiving": receiving,
             "updates": referral.updates.select_related("by"),
