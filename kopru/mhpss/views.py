@@ -2,6 +2,7 @@
 with their feedback, structured programmes with their register, outcome measures and safety
 alerts, and the feedback summary. Thin: forms read, services write, selectors read."""
 
+import json
 import uuid
 
 from django.contrib import messages
@@ -164,6 +165,9 @@ def activity_new(request):
             "sheet": sheet,
             "bands": AgeBand.values,
             "grid": _grid(request.POST),
+            "needs": json.dumps(
+                {code: k.get("needs", "") for code, k in catalogue.kinds().items()}
+            ),
             "plan_item": plan_item,
         },
     )
