@@ -172,7 +172,7 @@ def _parenting_group(counsellor, team, site, today):
         programme = services.create_programme(
             counsellor,
             team,
-            name="",
+            name="Parenting group, Haliliye, autumn",
             curriculum="parenting_group",
             location=site,
             starts_on=today - timedelta(weeks=9),
