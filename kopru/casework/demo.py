@@ -11,15 +11,15 @@ rule holds for it), idempotent by fixed uids.
 """
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
+from kopru.core.demo import moment
 from kopru.core.models import Location, Mission, Project, Team, User
-from kopru.registry import services as registry
-from kopru.registry.models import Person
+from kopru.registry.demo import named_person
 
 from . import services
 from .models import Approval, Case, Need
@@ -34,26 +34,8 @@ def _uid(name):
     return uuid.uuid5(NAMESPACE, name)
 
 
-def _at(day, hour=10):
-    """That day at that hour, or half an hour ago when that is still to come today."""
-    at = timezone.make_aware(datetime.combine(day, time(hour, 0)))
-    return min(at, timezone.now() - timedelta(minutes=30))
-
-
 def _person(actor, site, key, **fields):
-    found = Person.objects.filter(uid=_uid(key)).first()
-    if found:
-        return found
-    person = registry.new_person(
-        site.mission,
-        location=site,
-        birth_date_precision="estimated",
-        population_group="temporary_protection",
-        nationality="SYR",
-        **fields,
-    )
-    person.uid = _uid(key)
-    return registry.register_person(actor, person)
+    return named_person(actor, site, _uid(key), **fields)
 
 
 def _pdf(title, lines):
@@ -75,7 +57,7 @@ def _case(worker, person, key, *, days_ago, kind="ecm", needs="", project, team,
         team=team,
         project=project,
         presenting_needs=needs,
-        at=_at(timezone.localdate() - timedelta(days=days_ago), 10),
+        at=moment(timezone.localdate() - timedelta(days=days_ago), 10),
         uid=_uid(key),
     )
 
@@ -185,7 +167,7 @@ def load_demo_casework(scale=None):
         services.record_follow_up(
             worker,
             child,
-            at=_at(today - timedelta(days=40), 11),
+            at=moment(today - timedelta(days=40), 11),
             contact="visit",
             notes="Enrolled in grade 8; the family receives school transport.",
         )
@@ -227,7 +209,7 @@ def load_demo_casework(scale=None):
                 worker,
                 other,
                 criteria=["serious_medical", "no_income"] + (["older_alone"] if age > 60 else []),
-                at=_at(today - timedelta(days=28 + 12 * n), 11),
+                at=moment(today - timedelta(days=28 + 12 * n), 11),
             )
             approval = Approval.objects.filter(assessment=assessment).first()
             if approval and n % 2 == 0:  # the others wait in the supervisor's queue
@@ -235,7 +217,7 @@ def load_demo_casework(scale=None):
             services.record_follow_up(
                 worker,
                 other,
-                at=_at(today - timedelta(days=3 + n), 15),
+                at=moment(today - timedelta(days=3 + n), 15),
                 contact="phone",
                 notes="Transport to dialysis working; next check by phone.",
             )
@@ -251,7 +233,10 @@ def load_demo_casework(scale=None):
         need = _decide(supervisor, need, True)
         if need.status == Need.Status.APPROVED:
             services.mark_paid(
-                cash, need, reference=f"EFT-2026-{4100 + n}", at=_at(today - timedelta(days=7), 14)
+                cash,
+                need,
+                reference=f"EFT-2026-{4100 + n}",
+                at=moment(today - timedelta(days=7), 14),
             )
 
 
@@ -262,7 +247,7 @@ def _nour(case, worker, supervisor, cash, project, today):
             case,
             criteria=["serious_medical", "female_headed", "no_income", "eviction"],
             notes="Eviction notice seen; landlord agrees to wait two weeks.",
-            at=_at(today - timedelta(days=20), 11),
+            at=moment(today - timedelta(days=20), 11),
         )
         approval = Approval.objects.filter(assessment=assessment).first()
         if approval:
@@ -298,14 +283,14 @@ def _nour(case, worker, supervisor, cash, project, today):
         services.record_follow_up(
             worker,
             case,
-            at=_at(today - timedelta(days=14), 15),
+            at=moment(today - timedelta(days=14), 15),
             contact="visit",
             notes="Home visit: landlord met; he accepts payment by bank transfer.",
         )
         services.record_follow_up(
             worker,
             case,
-            at=_at(today - timedelta(days=4), 10),
+            at=moment(today - timedelta(days=4), 10),
             contact="phone",
             notes="Rent paid; Ali's hospital appointment confirmed for Thursday.",
             next_on=today - timedelta(days=1),  # shows as overdue on the dashboard
@@ -330,7 +315,7 @@ def _nour(case, worker, supervisor, cash, project, today):
     rent = _decide(supervisor, rent, True)
     if rent.status == Need.Status.APPROVED:
         services.mark_paid(
-            cash, rent, reference="EFT-2026-4077", at=_at(today - timedelta(days=5), 12)
+            cash, rent, reference="EFT-2026-4077", at=moment(today - timedelta(days=5), 12)
         )
         rent.refresh_from_db()
     if rent.status == Need.Status.PAID:

@@ -116,13 +116,9 @@ def payments(user, mission):
     ).select_related("case", "case__person", "project")
     if not access.in_mission(user, mission):
         return Need.objects.none()
-    prefixes = access.location_prefixes(user, mission)
-    if prefixes is not None:
-        condition = Q(pk__in=[])
-        for prefix in prefixes:
-            condition |= Q(case__location__path__startswith=prefix)
-        needs = needs.filter(condition)
-    return needs.order_by("status", "requested_at")
+    return access.in_places(user, needs, mission, "case__location__path").order_by(
+        "status", "requested_at"
+    )
 
 
 def waited(since, now=None) -> str:

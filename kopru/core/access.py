@@ -347,6 +347,19 @@ def location_prefixes(user, mission):
     return sorted(paths)
 
 
+def in_places(user, queryset, mission, path_field):
+    """Only the rows whose location (`path_field`, e.g. "case__location__path") lies in the
+    user's places; every row for a mission-wide role. The mission itself is not checked:
+    `scope` does that for models that carry one."""
+    prefixes = location_prefixes(user, mission)
+    if prefixes is None:
+        return queryset
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(**{f"{path_field}__startswith": prefix})
+    return queryset.filter(condition)
+
+
 def scope(user, queryset, mission, *, path_field=None, category_field=None):
     """Filter any queryset to what the user may see: mission, locations, categories.
 
@@ -357,14 +370,7 @@ def scope(user, queryset, mission, *, path_field=None, category_field=None):
         return queryset.none()
     queryset = queryset.filter(mission=mission)
     if path_field:
-        prefixes = location_prefixes(user, mission)
-        if prefixes is not None:
-            if not prefixes:
-                return queryset.none()
-            condition = Q()
-            for prefix in prefixes:
-                condition |= Q(**{f"{path_field}__startswith": prefix})
-            queryset = queryset.filter(condition)
+        queryset = in_places(user, queryset, mission, path_field)
     if category_field:
         queryset = queryset.filter(**{f"{category_field}__in": sorted(categories(user))})
     return queryset

@@ -160,6 +160,15 @@ PROJECTS = [
 ]
 
 
+def moment(day, hour=10):
+    """That day at that hour in the server's zone, or half an hour ago when that hour is still
+    to come today (the services refuse a time in the future)."""
+    from django.utils import timezone
+
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    return min(at, timezone.now() - dt.timedelta(minutes=30))
+
+
 # Apps add their own demo data here (their hooks module), run in order after the core's.
 LOADERS = []
 

@@ -15,13 +15,14 @@ every rule holds for it), idempotent by fixed uids.
 
 import random
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from kopru.core.demo import moment
 from kopru.core.models import Location, Mission, Team, User
-from kopru.registry import services as registry
+from kopru.registry.demo import named_person
 from kopru.registry.models import Person
 
 from . import services
@@ -38,26 +39,8 @@ def _uid(name):
     return uuid.uuid5(NAMESPACE, name)
 
 
-def _at(day, hour=10):
-    """That day at that hour, or half an hour ago when that is still to come today."""
-    at = timezone.make_aware(datetime.combine(day, time(hour, 0)))
-    return min(at, timezone.now() - timedelta(minutes=30))
-
-
 def _person(actor, site, key, **fields):
-    found = Person.objects.filter(uid=_uid(key)).first()
-    if found:
-        return found
-    person = registry.new_person(
-        site.mission,
-        location=site,
-        birth_date_precision="estimated",
-        population_group="temporary_protection",
-        nationality="SYR",
-        **fields,
-    )
-    person.uid = _uid(key)
-    return registry.register_person(actor, person)
+    return named_person(actor, site, _uid(key), **fields)
 
 
 def _people(site, count, offset=0):
@@ -135,7 +118,7 @@ def _awareness(counsellor, team, site, today):
         "awareness-efm",
         kind="awareness",
         topic="early_forced_marriage",
-        at=_at(day, 11),
+        at=moment(day, 11),
         location=site,
         participants=present,
         headcounts=_cells(women=14, men=5, girls=6, boys=3, women_d=2),
@@ -194,7 +177,7 @@ def _parenting_group(counsellor, team, site, today):
             counsellor,
             programme,
             number=number,
-            at=_at(programme.starts_on + timedelta(weeks=number - 1), 14),
+            at=moment(programme.starts_on + timedelta(weeks=number - 1), 14),
             present=present,
             uid=_uid(f"parenting-{number}"),
         )
@@ -208,7 +191,7 @@ def _parenting_group(counsellor, team, site, today):
                 answers={n + 1: a for n, a in enumerate(answers)},
                 language="ar",
                 phase=phase,
-                at=_at(programme.starts_on + timedelta(weeks=week), 13),
+                at=moment(programme.starts_on + timedelta(weeks=week), 13),
                 location=site,
                 team=team,
                 programme=programme,
@@ -234,7 +217,7 @@ def _alerts(counsellor, supervisor, team, site, today):
         team,
         "hanan-session",
         kind="individual_focused",
-        at=_at(today, 9),
+        at=moment(today, 9),
         location=site,
         person=hanan,
         language="ara",
@@ -247,7 +230,7 @@ def _alerts(counsellor, supervisor, team, site, today):
         answers={1: 2, 2: 3, 3: 2, 4: 2, 5: 1, 6: 2, 7: 1, 8: 1, 9: 1},
         language="ar",
         phase="pre",
-        at=_at(today, 9),
+        at=moment(today, 9),
         location=site,
         team=team,
         uid=_uid("hanan-phq9"),
@@ -269,7 +252,7 @@ def _alerts(counsellor, supervisor, team, site, today):
         answers={1: 2, 2: 2, 3: 3, 4: 2, 5: 2, 6: 2, 7: 1, 8: 1, 9: 2},
         language="ar",
         phase="pre",
-        at=_at(today - timedelta(days=30), 10),
+        at=moment(today - timedelta(days=30), 10),
         location=site,
         team=team,
         uid=_uid("mahmoud-phq9"),
@@ -324,7 +307,7 @@ def _year(counsellor, mission, today):
             team,
             f"year-{week}",
             kind=kind,
-            at=_at(day, 10 + rng.randrange(0, 6)),
+            at=moment(day, 10 + rng.randrange(0, 6)),
             location=site,
             participants=_people(site, rng.randrange(2, 6), offset=rng.randrange(0, 40)),
             headcounts=_cells(
@@ -342,7 +325,7 @@ def _year(counsellor, mission, today):
             teams["PMT Gaziantep"],
             f"individual-{n}",
             kind="individual_focused" if n % 3 else "individual_non_focused",
-            at=_at(today - timedelta(days=7 + 9 * n), 15),
+            at=moment(today - timedelta(days=7 + 9 * n), 15),
             location=teams["PMT Gaziantep"].base,
             person=person,
         )

@@ -33,12 +33,7 @@ def visible_activities(user, mission):
     )
     if not access.in_mission(user, mission):
         return activities.none()
-    prefixes = access.location_prefixes(user, mission)
-    if prefixes is not None:
-        condition = Q(pk__in=[])
-        for prefix in prefixes:
-            condition |= Q(event__location__path__startswith=prefix)
-        activities = activities.filter(condition)
+    activities = access.in_places(user, activities, mission, "event__location__path")
     return activities.filter(
         event__category__in=sorted(access.categories(user)), event__voided_at__isnull=True
     )
@@ -223,16 +218,10 @@ def alerts_for(user, mission, *, open_only=True):
     )
     if open_only:
         alerts = alerts.filter(action_at__isnull=True)
-    mine = Q(counsellor=user) | Q(supervisor=user)
+    mine = alerts.filter(Q(counsellor=user) | Q(supervisor=user))
     if access.has(user, "mhpss.supervise"):
-        prefixes = access.location_prefixes(user, mission)
-        if prefixes is None:
-            return alerts
-        condition = mine
-        for prefix in prefixes:
-            condition |= Q(person__location__path__startswith=prefix)
-        return alerts.filter(condition)
-    return alerts.filter(mine)
+        return mine | access.in_places(user, alerts, mission, "person__location__path")
+    return mine
 
 
 def monday_of(day=None):

@@ -49,6 +49,23 @@ def birth(rng, year, estimated):
     return date(year, 1, 1) if estimated else date(year, rng.randint(1, 12), rng.randint(1, 28))
 
 
+def named_person(actor, site, uid, **fields):
+    """A person another app's demo tells a story about, registered once (found again by
+    `uid`): a Syrian under temporary protection unless the fields say otherwise."""
+    found = Person.objects.filter(uid=uid).first()
+    if found:
+        return found
+    fields.setdefault("nationality", "SYR")
+    fields.setdefault(
+        "population_group",
+        "temporary_protection" if fields["nationality"] == "SYR" else "ip_holder",
+    )
+    fields.setdefault("birth_date_precision", "estimated")
+    person = services.new_person(site.mission, location=site, **fields)
+    person.uid = uid
+    return services.register_person(actor, person)
+
+
 def load_demo_people(n=300, seed=2026):
     if Person.objects.exists():
         return

@@ -2,7 +2,6 @@
 services.py, referrals.py and appointments.py, whose errors the views put on these fields."""
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,13 +43,7 @@ def places(user, mission):
     found = Location.objects.filter(
         mission=mission, level__in=[Location.Level.SITE, Location.Level.DISTRICT]
     )
-    prefixes = access.location_prefixes(user, mission)
-    if prefixes is not None:
-        condition = Q(pk__in=[])
-        for prefix in prefixes:
-            condition |= Q(path__startswith=prefix)
-        found = found.filter(condition)
-    return found.order_by("-level", "name")
+    return access.in_places(user, found, mission, "path").order_by("-level", "name")
 
 
 def language_choices():
