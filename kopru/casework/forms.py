@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopru.core.forms import BootstrapMixin
 from kopru.core.models import Project, Team
+from kopru.registry.models import Household
 from kopru.services.forms import LocalDateTimeInput, places
 
 from . import rules
@@ -29,6 +30,12 @@ class OpenCaseForm(BootstrapMixin, forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None)
     location = forms.ModelChoiceField(label=_("Place"), queryset=None)
     project = forms.ModelChoiceField(label=_("Project"), queryset=None, required=False)
+    household = forms.ModelChoiceField(
+        label=_("Household"),
+        queryset=None,
+        required=False,
+        help_text=_("When the case is the household's, not only this person's."),
+    )
     presenting_needs = forms.CharField(
         label=_("Presenting needs"), widget=forms.Textarea({"rows": 3})
     )
@@ -36,8 +43,11 @@ class OpenCaseForm(BootstrapMixin, forms.Form):
         label=_("Circumstances"), required=False, widget=forms.Textarea({"rows": 3})
     )
 
-    def __init__(self, *args, user, mission, **kwargs):
+    def __init__(self, *args, user, mission, person, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = Household.objects.filter(
+            memberships__person=person, memberships__end_date__isnull=True
+        )
         self.fields["kind"].choices = rules.choices(rules.case_types())
         self.fields["team"].queryset = Team.objects.filter(
             mission=mission, active=True, members=user

@@ -170,6 +170,7 @@ def case_new(request, person_pk):
         request.POST or None,
         user=request.user,
         mission=request.mission,
+        person=person,
         initial={"location": person.location_id},
     )
     if request.method == "POST" and form.is_valid():

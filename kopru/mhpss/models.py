@@ -101,7 +101,9 @@ class Programme(models.Model):
         verbose_name = _("structured programme")
 
     def __str__(self):
-        return self.name
+        from . import catalogue
+
+        return self.name or catalogue.label("curricula", self.curriculum)
 
 
 class Enrolment(models.Model):

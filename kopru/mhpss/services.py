@@ -248,8 +248,9 @@ def create_programme(
     if spec:
         kind = spec["kind"]
         sessions = sessions or spec["sessions"]
-        name = name or catalogue.named(spec)
-    if not (name or "").strip():
+    if not (name or "").strip() and not spec:
+        # A curriculum's programme may go unnamed: it shows the curriculum's name, in
+        # each reader's language.
         errors["name"] = _("Name the programme.")
     if catalogue.kinds().get(kind, {}).get("subject") != "group":
         errors["kind"] = _("A structured programme is a group activity.")
@@ -269,7 +270,7 @@ def create_programme(
             uid=uid or uuid.uuid4(),
             mission=team.mission,
             team=team,
-            name=name.strip()[:150],
+            name=(name or "").strip()[:150],
             curriculum=curriculum or "",
             kind=kind,
             sessions=sessions,

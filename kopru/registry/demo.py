@@ -3,6 +3,7 @@ with the nationalities, scripts, documents and phones the seeds' programmes meet
 
 import json
 import random
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -63,7 +64,17 @@ def named_person(actor, site, uid, **fields):
     fields.setdefault("birth_date_precision", "estimated")
     person = services.new_person(site.mission, location=site, **fields)
     person.uid = uid
-    return services.register_person(actor, person)
+    person = services.register_person(actor, person)
+    if person.age is None or person.age >= 18:  # a child's consent needs a guardian on record
+        services.record_consent(
+            actor,
+            person,
+            purpose="service_delivery",
+            decision="given",
+            language="ar",
+            uid=uuid.uuid5(uid, "consent"),
+        )
+    return person
 
 
 def load_demo_people(n=300, seed=2026):

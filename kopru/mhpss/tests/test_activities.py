@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopru.core.models import AuditEvent
 from kopru.core.tests.factories import make_user
@@ -364,7 +364,9 @@ def test_a_curriculum_gives_the_programme_its_sessions_and_the_threshold_from_da
     assert programme.sessions == 8 and programme.kind == "group_focused"
     assert programme.threshold == 70 == catalogue.completion_threshold()
     assert programme.curriculum == "parenting_group"
-    assert programme.name == "Parenting skills group (8 sessions)"
+    assert str(programme) == "Parenting skills group (8 sessions)"
+    with translation.override("tr"):  # unnamed, it is called by its curriculum in each language
+        assert str(programme) == "Ebeveynlik becerileri grubu (8 oturum)"
     assert set(programme.participants.all()) == set(neighbours[:4])
 
 

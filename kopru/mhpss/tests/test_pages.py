@@ -414,3 +414,31 @@ def test_feedback_after_a_group_activity_is_summed_up_with_its_mean(
         "50%",
     ]
     assert "Fathers too" in cells[7]
+
+
+def test_the_activity_list_exports_what_was_done_and_how_many_never_who(
+    client, login, counsellor_zehra, sanliurfa_team, haliliye_centre, neighbours
+):
+    from django.utils import timezone as tz
+
+    from kopru.core.models import AuditEvent
+    from kopru.mhpss import services as mhpss
+
+    mhpss.record_activity(
+        counsellor_zehra,
+        sanliurfa_team,
+        kind="awareness",
+        topic="parenting_skills",
+        at=tz.now() - tz.timedelta(hours=2),
+        location=haliliye_centre,
+        participants=neighbours[:2],
+        headcounts=[{"sex": "female", "age_band": "18-59", "disability": False, "count": 7}],
+    )
+    login(counsellor_zehra)
+    response = client.get("/mhpss/activities/?format=csv")
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    row = body.splitlines()[1].split(",")
+    assert row[1:4] == ["Awareness session", "2", "Parenting skills"] and row[-2:] == ["2", "7"]
+    assert neighbours[0].family_name not in body and neighbours[0].reference not in body
+    assert AuditEvent.objects.filter(action="export", object_type="mhpss.activity").exists()
