@@ -139,6 +139,16 @@ def load_demo_casework(scale=None):
     )
     if not gbv.assessments.exists():
         services.assess(worker, gbv, criteria=["survivor", "female_headed", "no_income"])
+    # Above the supervisor's limit: it waits for the head of unit.
+    _need(
+        worker,
+        gbv,
+        "rima-shelter",
+        category="accommodation",
+        description="Safe accommodation for three months (women's guesthouse)",
+        amount=Decimal("36000.00"),
+        supplier="Kadın konukevi işletmesi",
+    )
 
     # A child protection case closed once its goals were met, with the closure approved.
     omar = _person(

@@ -229,6 +229,13 @@ class SafetyAlert(models.Model):
     def open(self):
         return not self.action_at
 
+    @property
+    def overdue(self):
+        """Still open a day after it was raised: the same-day review did not happen."""
+        from django.utils import timezone
+
+        return self.open and self.raised_at < timezone.now() - timezone.timedelta(hours=24)
+
 
 class Feedback(models.Model):
     """A participant's anonymous answers after an activity: no person is linked."""

@@ -221,3 +221,18 @@ def test_reading_a_persons_measures_is_audited_as_mental_health(
     entry = AuditEvent.objects.get(action="view")
     assert (entry.object_type, entry.object_id) == ("registry.person", str(amina.pk))
     assert entry.category == "mental_health" and entry.actor == counsellor_zehra
+
+
+def test_an_alert_still_open_a_day_later_is_marked_overdue_for_the_supervisor(
+    client, login, counsellor_zehra, supervisor_derya, amina, haliliye_centre
+):
+    record = phq9(counsellor_zehra, amina, haliliye_centre, WORRYING)
+    alert = record.alerts.get()
+    login(supervisor_derya)
+    assert "overdue" not in client.get("/mhpss/alerts/").content.decode()
+    SafetyAlert.objects.filter(pk=alert.pk).update(raised_at=timezone.now() - timedelta(hours=25))
+    assert "overdue" in client.get("/mhpss/alerts/").content.decode()
+    mhpss.record_alert_action(
+        counsellor_zehra, alert, action="safety_plan", notes="Seen at home; safety plan made."
+    )
+    assert "overdue" not in client.get("/mhpss/alerts/?all=1").content.decode()
