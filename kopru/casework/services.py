@@ -54,13 +54,19 @@ OPEN_NEEDS = (Need.Status.REQUESTED, Need.Status.APPROVED)
 
 
 def may_see_case(user, case) -> bool:
-    """Case content is protection data: the role needs the category, the mission and the
-    place, and to work on or supervise cases."""
-    return (
-        (access.has(user, "casework.manage") or access.has(user, "casework.supervise"))
-        and access.can_see_category(user, case.category)
+    """Case content is protection data, read on a need to know: the role needs the category,
+    the mission and the place; a supervisor sees the cases of their places, a case worker
+    only those they hold or their team holds."""
+    if not (
+        access.can_see_category(user, case.category)
         and access.in_mission(user, case.mission)
         and access.can_see_location(user, case.location)
+    ):
+        return False
+    if access.has(user, "casework.supervise"):
+        return True
+    return access.has(user, "casework.manage") and (
+        case.caseworker_id == user.pk or case.team.members.filter(pk=user.pk).exists()
     )
 
 

@@ -618,3 +618,18 @@ def test_every_step_of_a_case_is_in_its_history(
     assert by["closure_approved"] == "supervisor_derya"
     assert by["closure_requested"] == "caseworker_hasan"
     assert by["transferred"] == "caseworker_omer"
+
+
+def test_a_case_worker_of_another_team_in_the_same_place_does_not_see_the_case(
+    client, login, ecm_case, sahinbey_centre
+):
+    """Need to know: working in Gaziantep is not enough; the case is the team's."""
+    from kopru.casework import selectors
+    from kopru.core.tests.factories import location, make_team, make_user
+
+    legal = make_team("Legal aid Gaziantep", base=sahinbey_centre, locations=[location("TR27")])
+    other = make_user("caseworker_selma", "caseworker", teams=[legal])
+    assert not services.may_see_case(other, ecm_case)
+    assert ecm_case not in selectors.visible_cases(other, ecm_case.mission)
+    login(other)
+    assert client.get(f"/cases/{ecm_case.pk}/").status_code == 403
