@@ -27,7 +27,8 @@ def visible_cases(user, mission):
     )
     cases = access.scope(user, cases, mission, path_field="location__path")
     if not access.has(user, "casework.supervise"):  # services.may_see_case, as a query
-        cases = cases.filter(Q(caseworker=user) | Q(team__members=user)).distinct()
+        # team__in, a subquery: a join on the members would repeat a case once per member.
+        cases = cases.filter(Q(caseworker=user) | Q(team__in=user.teams.all()))
     return cases
 
 

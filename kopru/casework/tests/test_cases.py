@@ -633,3 +633,15 @@ def test_a_case_worker_of_another_team_in_the_same_place_does_not_see_the_case(
     assert ecm_case not in selectors.visible_cases(other, ecm_case.mission)
     login(other)
     assert client.get(f"/cases/{ecm_case.pk}/").status_code == 403
+
+
+def test_a_case_is_listed_once_however_many_people_its_team_has(
+    ecm_case, caseworker_omer, caseworker_hasan, supervisor_derya
+):
+    from kopru.casework import selectors
+
+    mission = ecm_case.mission
+    assert list(selectors.visible_cases(caseworker_omer, mission)) == [ecm_case]
+    assert list(selectors.visible_cases(caseworker_hasan, mission)) == [ecm_case]
+    assert [c.pk for c in selectors.dashboard(caseworker_omer, mission)["cases"]] == [ecm_case.pk]
+    assert [row["open"] for row in selectors.caseload(supervisor_derya, mission)] == [1]
