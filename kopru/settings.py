@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "kopru.health",
     "kopru.mhpss",
     "kopru.casework",
+    "kopru.assistance",
     "kopru.reporting",
 ]
 

@@ -59,6 +59,8 @@ CAPABILITIES = {
     "casework.approve_funds",
     "casework.pay",
     "casework.budget",
+    "assistance.manage",
+    "assistance.approve",
 }
 
 # Page routes by Django view name.

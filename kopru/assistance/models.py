@@ -1,0 +1,182 @@
+"""Basic needs assistance: cash and e-voucher programmes and in-kind distributions.
+
+A programme says how it targets (criteria with weights and a cut-off, held on the row so an
+officer edits them without code) and what a household is entitled to (a transfer-value table
+by household size, with a cap). Targeting runs produce candidates, each with its score, its
+reasons and a snapshot of the household as it was, so later edits of the registry do not
+change what was decided. Cycles carry one entitlement per household.
+
+Money is Decimal in the programme's currency (Turkish lira), never a float. Financial data is
+its own sensitivity category (core.access)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kopru.core.models import Location, Mission, Project, Sensitivity
+from kopru.registry.models import Household
+from kopru.services.models import ServiceType
+
+User = settings.AUTH_USER_MODEL
+
+
+class Programme(models.Model):
+    class Modality(models.TextChoices):
+        CARD = "multipurpose_card", _("Multi-purpose cash on a reloadable prepaid card")
+        EVOUCHER = "restricted_evoucher", _("Restricted e-voucher at contracted vendors")
+        IN_KIND = "in_kind", _("In-kind kit")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    modality = models.CharField(_("modality"), max_length=24, choices=Modality.choices)
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    provinces = models.ManyToManyField(Location, related_name="+", verbose_name=_("provinces"))
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+")
+    budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3, default="TRY")
+    # [{"code": "household_size", "weight": 2, "threshold": 5}, ...] (codes of data/criteria.json)
+    criteria = models.JSONField(_("criteria"), default=list)
+    cutoff = models.PositiveSmallIntegerField(_("score needed"), default=1)
+    # {"by_size": {"1": "1500.00", ...}, "extra_member": "250.00", "cap": "5000.00"}
+    transfer_values = models.JSONField(_("transfer values"), default=dict)
+    recurring = models.BooleanField(_("recurring"), default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("assistance programme")
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "code"], name="assistance_programme_code")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class TargetingRun(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being reviewed")
+        APPROVED = "approved", _("Approved and frozen")
+        DISCARDED = "discarded", _("Discarded")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="runs")
+    run_at = models.DateTimeField(auto_now_add=True)
+    run_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    criteria = models.JSONField()  # the rules as they were when it ran
+    cutoff = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    households = models.PositiveIntegerField(default=0)
+    eligible = models.PositiveIntegerField(default=0)
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-run_at"]
+
+    def __str__(self):
+        return f"{self.programme.code} {self.run_at:%Y-%m-%d %H:%M}"
+
+
+class Candidate(models.Model):
+    """A household as targeting found it: the score, the criteria it met, and (frozen when the
+    run is approved) its size and members at that moment."""
+
+    class Decision(models.TextChoices):
+        AUTO = "auto", _("As scored")
+        INCLUDE = "include", _("Included by the officer")
+        EXCLUDE = "exclude", _("Excluded by the officer")
+
+    run = models.ForeignKey(TargetingRun, on_delete=models.CASCADE, related_name="candidates")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    met = models.JSONField(default=list)  # criterion codes met
+    eligible = models.BooleanField()  # by the score alone
+    decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.AUTO)
+    decision_reason = models.CharField(max_length=250, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    size = models.PositiveSmallIntegerField()
+    snapshot = models.JSONField(default=dict)  # {"members": [person ids], "head": id, ...}
+
+    class Meta:
+        ordering = ["-score", "household_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "household"], name="candidate_once_per_run")
+        ]
+        indexes = [models.Index(fields=["run", "eligible", "decision"])]
+
+    def __str__(self):
+        return f"{self.run_id}: {self.household_id} ({self.score})"
+
+    @property
+    def selected(self):
+        if self.decision == self.Decision.AUTO:
+            return self.eligible
+        return self.decision == self.Decision.INCLUDE
+
+
+class Cycle(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        LOADED = "loaded", _("Loaded")
+        CLOSED = "closed", _("Closed")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cycles")
+    number = models.PositiveSmallIntegerField(_("cycle"))
+    run = models.ForeignKey(TargetingRun, on_delete=models.PROTECT, related_name="cycles")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    loaded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="cycle_number_once")
+        ]
+
+    def __str__(self):
+        return f"{self.programme.code} #{self.number}"
+
+
+class Entitlement(models.Model):
+    """What one household receives in one cycle; never two in a cycle (the constraint)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="entitlements")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="TRY")
+    category = models.CharField(max_length=20, default=Sensitivity.FINANCIAL, editable=False)
+
+    class Meta:
+        ordering = ["cycle", "household_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "household"], name="one_entitlement_per_cycle")
+        ]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.household_id} {self.amount} {self.currency}"
