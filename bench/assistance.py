@@ -6,8 +6,9 @@ call. Targets: each step under 60 s on a 2-core machine.
     .venv/bin/python bench/assistance.py [N]           (SQLite in a temp dir)
     KOPRU_DATABASE_URL=postgres://... .venv/bin/python bench/assistance.py 200000
 
-The load-file and reconciliation steps of the issue are not built yet; they are reported as
-such rather than timed. Prints `name: figure` lines last.
+Then the cycle's load file in the provider's layout for those households (cards in hand set
+up in bulk). Reconciliation of redemptions is not built yet; it is reported as such rather
+than timed. Prints `name: figure` lines last.
 """
 
 import os
@@ -163,6 +164,31 @@ def main(n):
     )
     entitlements_s = time.perf_counter() - t0
     assert cycle.entitlements.count() == selected
+    services.advance_cycle(head, cycle)
+
+    # Cards in hand for every household of the cycle (set up in bulk, not timed).
+    from kopru.assistance import cards
+    from kopru.assistance.models import Card
+
+    households = list(cycle.entitlements.values_list("household_id", flat=True))
+    Card.objects.bulk_create(
+        (
+            Card(
+                mission=mission,
+                programme=programme,
+                serial=f"BC{h:010d}",
+                status=Card.Status.DISTRIBUTED,
+                household_id=h,
+                confirmation="signature",
+            )
+            for h in households
+        ),
+        batch_size=BATCH,
+    )
+    t0 = time.perf_counter()
+    content, record = cards.load_file(officer, cycle)
+    load_file_s = time.perf_counter() - t0
+    assert record.rows == selected
 
     print(f"database: {connection.vendor}")
     print(f"households: {n}")
@@ -173,7 +199,9 @@ def main(n):
     print(f"approve_with_duplicate_check_seconds: {approve_s:.1f}")
     print(f"entitlement_households: {selected}")
     print(f"entitlements_seconds: {entitlements_s:.1f}")
-    print("load_file: not built yet")
+    print(f"load_file_rows: {record.rows}")
+    print(f"load_file_bytes: {len(content)}")
+    print(f"load_file_seconds: {load_file_s:.1f}")
     print("reconciliation: not built yet")
     print(f"peak_memory_mb: {peak_mb():.0f}")
 

@@ -171,6 +171,13 @@ class Entitlement(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="TRY")
     category = models.CharField(max_length=20, default=Sensitivity.FINANCIAL, editable=False)
+    card = models.ForeignKey(
+        "Card", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    loaded_at = models.DateTimeField(null=True, blank=True)
+    event = models.ForeignKey(
+        "services.ServiceEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["cycle", "household_id"]
@@ -180,3 +187,81 @@ class Entitlement(models.Model):
 
     def __str__(self):
         return f"{self.cycle}: {self.household_id} {self.amount} {self.currency}"
+
+
+class Card(models.Model):
+    """A prepaid card or e-voucher card from the provider's stock, by serial number."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("In stock")
+        ASSIGNED = "assigned", _("Assigned")
+        DISTRIBUTED = "distributed", _("Handed over")
+        BLOCKED = "blocked", _("Blocked")
+        REPLACED = "replaced", _("Replaced")
+
+    class Confirmation(models.TextChoices):
+        SIGNATURE = "signature", _("Signature")
+        THUMBPRINT = "thumbprint", _("Thumbprint")
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cards")
+    serial = models.CharField(_("serial number"), max_length=32, unique=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmation = models.CharField(max_length=12, choices=Confirmation.choices, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    distributed_at = models.DateTimeField(null=True, blank=True)
+    blocked_at = models.DateTimeField(null=True, blank=True)
+    block_reason = models.CharField(max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+
+    class Meta:
+        ordering = ["serial"]
+        constraints = [
+            # One card in use per household and programme: a replacement retires the old one.
+            models.UniqueConstraint(
+                fields=["programme", "household"],
+                condition=models.Q(status__in=["assigned", "distributed"]),
+                name="one_active_card_per_household",
+            )
+        ]
+
+    def __str__(self):
+        return self.serial
+
+
+class ProviderFile(models.Model):
+    """A file exchanged with the card provider: a load file sent, a confirmation received.
+    Its SHA-256 makes the same file imported twice a no-op."""
+
+    class Kind(models.TextChoices):
+        LOAD = "load", _("Load file")
+        CONFIRMATION = "confirmation", _("Load confirmation")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="files")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "kind", "sha256"], name="provider_file_once")
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} {self.kind} {self.at:%Y-%m-%d}"
