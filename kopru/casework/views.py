@@ -2,8 +2,6 @@
 case with its intake, assessment, plan, follow-ups, needs and history, the approvals queue,
 the cash officer's payments and the project budgets. Thin: forms read, services write."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kopru.core import access, audit
-from kopru.core.models import AuditEvent, Project, Sensitivity
+from kopru.core import access, exports
+from kopru.core.models import Project, Sensitivity
 from kopru.core.views import apply_errors
 from kopru.registry import selectors as people
 
@@ -111,53 +109,42 @@ def case_list(request):
 
 
 def _export(request, cases):
-    """The list as CSV: GBV cases carry no name; the export is audited with its size."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    """The list as CSV (core.exports: formula-safe cells, audited): GBV cases carry no name."""
+    header = [
+        _("Case number"),
+        _("Case type"),
+        _("Person"),
+        _("Reference"),
+        _("Status"),
+        _("Risk"),
+        _("Opened on"),
+        _("Case worker"),
+        _("Place"),
+        _("Next follow-up"),
+    ]
+    rows = (
         [
-            _("Case number"),
-            _("Case type"),
-            _("Person"),
-            _("Reference"),
-            _("Status"),
-            _("Risk"),
-            _("Opened on"),
-            _("Case worker"),
-            _("Place"),
-            _("Next follow-up"),
+            case.number,
+            rules.label(rules.case_types(), case.kind),
+            selectors.list_name(case),
+            case.person.reference,
+            case.get_status_display(),
+            case.get_risk_display(),
+            timezone.localdate(case.opened_at).isoformat(),
+            str(case.caseworker),
+            case.location.name,
+            case.next_follow_up.isoformat() if case.next_follow_up else "",
         ]
+        for case in cases.iterator()
     )
-    count = 0
-    for case in cases.iterator():
-        count += 1
-        writer.writerow(
-            [
-                case.number,
-                rules.label(rules.case_types(), case.kind),
-                selectors.list_name(case),
-                case.person.reference,
-                case.get_status_display(),
-                case.get_risk_display(),
-                timezone.localdate(case.opened_at).isoformat(),
-                str(case.caseworker),
-                case.location.name,
-                case.next_follow_up.isoformat() if case.next_follow_up else "",
-            ]
-        )
-    audit.record(
-        request.user,
-        AuditEvent.Action.EXPORT,
-        request=request,
+    return exports.csv_response(
+        request,
+        "cases",
+        header,
+        rows,
         category=Sensitivity.PROTECTION,
-        mission=request.mission.pk,
         object_type="casework.case",
-        object_repr=_("Case list"),
-        details={"rows": count, "filters": request.GET.dict()},
     )
-    return response
 
 
 def case_new(request, person_pk):

@@ -25,8 +25,11 @@ def wants_csv(request):
     return request.GET.get("format") == "csv"
 
 
-def csv_response(request, name, header, rows, *, category="general", details=None):
-    """`details` adds to the audit entry (e.g. the purpose a user gave for the export)."""
+def csv_response(
+    request, name, header, rows, *, category="general", details=None, object_type=None
+):
+    """`details` adds to the audit entry (e.g. the purpose a user gave for the export);
+    `object_type` names what the rows are (e.g. "casework.case") when the log should."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -37,7 +40,7 @@ def csv_response(request, name, header, rows, *, category="general", details=Non
     audit.record(
         request.user,
         AuditEvent.Action.EXPORT,
-        object_type=f"export.{name}",
+        object_type=object_type or f"export.{name}",
         object_repr=f"{name}.csv ({count} rows)",
         category=category,
         request=request,

@@ -5,9 +5,11 @@ outcome measures with the safety alerts they raise, and participants' anonymous 
 Every activity is a ServiceEvent (services.ledger); reporting reads only the ledger."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopru.core.models import Location, Mission, Sensitivity, Team
@@ -232,9 +234,7 @@ class SafetyAlert(models.Model):
     @property
     def overdue(self):
         """Still open a day after it was raised: the same-day review did not happen."""
-        from django.utils import timezone
-
-        return self.open and self.raised_at < timezone.now() - timezone.timedelta(hours=24)
+        return self.open and self.raised_at < timezone.now() - timedelta(hours=24)
 
 
 class Feedback(models.Model):

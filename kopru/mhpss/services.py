@@ -522,6 +522,20 @@ def record_alert_action(actor, alert, *, action, notes, request=None):
     return alert
 
 
+def view_alert(actor, alert, *, request=None):
+    """The alert's page names the person and the score: a mental-health read, audited."""
+    if not may_handle_alert(actor, alert):
+        raise PermissionDenied(_("This alert is not yours to handle."))
+    audit.record(
+        actor,
+        AuditEvent.Action.VIEW,
+        alert,
+        request=request,
+        category=Sensitivity.MENTAL_HEALTH,
+        mission=alert.mission_id,
+    )
+
+
 def review_alert(actor, alert, *, notes="", request=None):
     """The supervisor has looked at the alert (and, once recorded, at the action)."""
     access.require(actor, "mhpss.supervise")

@@ -2,23 +2,23 @@
 with their feedback, structured programmes with their register, outcome measures and safety
 alerts, and the feedback summary. Thin: forms read, services write, selectors read."""
 
-import csv
 import json
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kopru.core import access, audit
-from kopru.core.models import AuditEvent
+from kopru.core import access, exports
+from kopru.core.models import Sensitivity
 from kopru.core.views import apply_errors
 from kopru.registry import selectors as people
+from kopru.services import services as ledger
 from kopru.services.models import AgeBand, HeadcountSex
 from kopru.services.views.ledger import _read_headcounts
 
@@ -98,8 +98,8 @@ def plan(request):
             "team": team,
             "teams": teams,
             "monday": monday,
-            "previous": monday - timezone.timedelta(days=7),
-            "next": monday + timezone.timedelta(days=7),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
             "planned": planned,
             "done": done,
             "form": form,
@@ -219,57 +219,51 @@ def activity_list(request):
 
 
 def _export(request, activities):
-    """The filtered list as CSV: what was done, where, and how many, never who; audited."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="activities.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    """The filtered list as CSV (core.exports: formula-safe cells, audited): what was done,
+    where and how many, never who."""
+    header = [
+        _("Date"),
+        _("Activity"),
+        _("IASC layer"),
+        _("Topic"),
+        _("Place"),
+        _("Team"),
+        _("Registered participants"),
+        _("People counted"),
+    ]
+
+    def subject(a):
+        for key, code in (
+            ("topics", a.topic),
+            ("activities", a.activity),
+            ("occasions", a.occasion),
+        ):
+            if code:
+                return catalogue.label(key, code)
+        return ""
+
+    rows = (
         [
-            _("Date"),
-            _("Activity"),
-            _("IASC layer"),
-            _("Topic"),
-            _("Place"),
-            _("Team"),
-            _("Registered participants"),
-            _("People counted"),
+            timezone.localtime(a.event.at).strftime("%Y-%m-%d %H:%M"),
+            catalogue.label("kinds", a.kind),
+            a.layer,
+            subject(a),
+            a.event.location.name,
+            a.team.name,
+            1 if a.event.person_id else a.participants_count,
+            a.headcount_sum,
         ]
+        for a in activities.iterator()
     )
-    count = 0
-    for a in activities.iterator():
-        count += 1
-        subject = (
-            catalogue.label("topics", a.topic)
-            if a.topic
-            else (
-                catalogue.label("activities", a.activity)
-                if a.activity
-                else (catalogue.label("occasions", a.occasion) if a.occasion else "")
-            )
-        )
-        writer.writerow(
-            [
-                timezone.localtime(a.event.at).strftime("%Y-%m-%d %H:%M"),
-                catalogue.label("kinds", a.kind),
-                a.layer,
-                subject,
-                a.event.location.name,
-                a.team.name,
-                1 if a.event.person_id else a.participants_count,
-                a.headcount_sum,
-            ]
-        )
-    audit.record(
-        request.user,
-        AuditEvent.Action.EXPORT,
-        request=request,
-        mission=request.mission.pk,
+    sensitive = activities.filter(event__category=Sensitivity.MENTAL_HEALTH).exists()
+    return exports.csv_response(
+        request,
+        "activities",
+        header,
+        rows,
+        category=Sensitivity.MENTAL_HEALTH if sensitive else Sensitivity.GENERAL,
         object_type="mhpss.activity",
-        object_repr=_("Activities"),
-        details={"rows": count, "filters": request.GET.dict()},
     )
-    return response
 
 
 def activity_detail(request, pk):
@@ -294,6 +288,7 @@ def activity_detail(request, pk):
             messages.success(request, _("Feedback recorded. Next participant?"))
             return redirect("mhpss:activity_detail", activity.pk)
     event = activity.event
+    ledger.view_event(request.user, event, request=request)
     return render(
         request,
         "mhpss/activity_detail.html",
@@ -523,6 +518,7 @@ def alert_detail(request, pk):
                 return redirect("mhpss:alert_detail", alert.pk)
     elif alert.supervisor_id == request.user.pk and not alert.seen_at:
         services.review_alert(request.user, alert, request=request)
+    services.view_alert(request.user, alert, request=request)
     spec = measures.instruments().get(alert.measure.instrument, {})
     name = next(
         (

@@ -236,6 +236,13 @@ def record_service(actor, mission, *, uid=None, request=None, derived_from=None,
     return event
 
 
+def view_event(actor, event, *, request=None):
+    """A page shows this service: a sensitive one (health, mental health, protection,
+    financial) leaves a `view` entry in its category."""
+    if event.category != "general":
+        audit.record(actor, AuditEvent.Action.VIEW, event, request=request, category=event.category)
+
+
 def _snapshot(actor, event):
     data = model_to_dict(event, exclude=["id"])
     data["at"] = event.at.isoformat()

@@ -499,3 +499,13 @@ def _admin():
     from kopru.core.tests.factories import make_user
 
     return make_user("admin_for_referrals", "admin")
+
+
+def test_a_refused_request_stays_open_with_what_was_typed(login, caseworker_omer, ecm_case):
+    page = login(caseworker_omer).post(
+        ecm_case.get_absolute_url(), need_form(ecm_case.project, amount="abc")
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert re.search(r"<details open><summary>\s*Request funding", html)
+    assert 'value="abc"' in html

@@ -236,3 +236,28 @@ def test_an_alert_still_open_a_day_later_is_marked_overdue_for_the_supervisor(
         counsellor_zehra, alert, action="safety_plan", notes="Seen at home; safety plan made."
     )
     assert "overdue" not in client.get("/mhpss/alerts/?all=1").content.decode()
+
+
+def test_reading_an_alert_or_a_focused_session_is_a_mental_health_view_in_the_log(
+    client, login, counsellor_zehra, supervisor_derya, amina, haliliye_centre, sanliurfa_team
+):
+    from kopru.mhpss.models import Activity
+
+    alert = phq9(counsellor_zehra, amina, haliliye_centre, WORRYING).alerts.get()
+    mhpss.record_activity(
+        counsellor_zehra,
+        sanliurfa_team,
+        kind="individual_focused",
+        at=timezone.now() - timedelta(hours=2),
+        location=haliliye_centre,
+        person=amina,
+    )
+    session = Activity.objects.get(kind="individual_focused")
+    login(supervisor_derya)
+    views = AuditEvent.objects.filter(action="view", category="mental_health")
+    before = views.count()
+    assert client.get(f"/mhpss/alerts/{alert.pk}/").status_code == 200
+    assert views.filter(object_type="mhpss.safetyalert").count() == 1
+    assert client.get(f"/mhpss/activities/{session.pk}/").status_code == 200
+    assert views.filter(object_type="services.serviceevent").count() == 1
+    assert views.count() == before + 2

@@ -127,10 +127,7 @@ def event_detail(request, pk):
                     messages.error(request, msg)
             else:
                 apply_errors(form, exc)
-    if event.category != "general":
-        audit.record(
-            request.user, AuditEvent.Action.VIEW, event, request=request, category=event.category
-        )
+    services.view_event(request.user, event, request=request)
     return render(
         request,
         "services/event_detail.html",
