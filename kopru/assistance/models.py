@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopru.core.models import Location, Mission, Project, Sensitivity
@@ -49,6 +50,7 @@ class Programme(models.Model):
     # {"by_size": {"1": "1500.00", ...}, "extra_member": "250.00", "cap": "5000.00"}
     transfer_values = models.JSONField(_("transfer values"), default=dict)
     recurring = models.BooleanField(_("recurring"), default=False)
+    kit = models.CharField(_("kit"), max_length=40, blank=True)  # in kind: a code of data/kits.json
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -247,6 +249,7 @@ class ProviderFile(models.Model):
     class Kind(models.TextChoices):
         LOAD = "load", _("Load file")
         CONFIRMATION = "confirmation", _("Load confirmation")
+        REDEMPTION = "redemption", _("Redemptions")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="files")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -265,3 +268,307 @@ class ProviderFile(models.Model):
 
     def __str__(self):
         return f"{self.cycle} {self.kind} {self.at:%Y-%m-%d}"
+
+
+# --- Vendors and redemptions ----------------------------------------------------------------
+
+
+class Vendor(models.Model):
+    """A shop where cards are spent, by the merchant code the provider's files carry."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("merchant code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    categories = models.JSONField(_("allowed item categories"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["mission", "code"], name="vendor_code")]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Contract(models.Model):
+    """A vendor contracted for a programme, for a period."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="contracts")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="contracts")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+
+    class Meta:
+        ordering = ["vendor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "programme"], name="contract_once")
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} / {self.programme.code}"
+
+
+class Redemption(models.Model):
+    """A card transaction as the provider reported it. Kept as reported (the merchant code and
+    serial as text) even when the vendor is not ours: that is what the anomalies are about."""
+
+    # A million rows a cycle: no index beyond what reconciliation reads by (the unique one
+    # leads with the cycle; households are summed by entitlement). Cards, files and vendors
+    # are never deleted, so their keys need none.
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="redemptions", db_index=False
+    )
+    file = models.ForeignKey(
+        ProviderFile, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    line = models.PositiveIntegerField()
+    transaction = models.CharField(max_length=64)
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="+", db_index=False)
+    entitlement = models.ForeignKey(
+        Entitlement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merchant = models.CharField(max_length=40)
+    vendor = models.ForeignKey(
+        Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    at = models.DateTimeField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    category = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "transaction"], name="redemption_once")
+        ]
+
+    def __str__(self):
+        return f"{self.transaction} {self.amount}"
+
+
+class Anomaly(models.Model):
+    """A redemption that needs a look, found by reconciliation; the officer explains it or
+    refers it for investigation."""
+
+    class Kind(models.TextChoices):
+        NOT_CONTRACTED = "not_contracted", _("At a vendor not contracted for the programme")
+        OVER = "over_entitlement", _("Over what was loaded on the card")
+        BLOCKED = "after_block", _("Card used after it was blocked")
+        BURST = "burst", _("Many cards at one vendor within minutes")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        EXPLAINED = "explained", _("Explained")
+        REFERRED = "referred", _("Referred for investigation")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="anomalies")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    redemption = models.ForeignKey(Redemption, on_delete=models.CASCADE, related_name="+")
+    details = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.CharField(max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "kind", "redemption__at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "redemption"], name="anomaly_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.redemption_id}"
+
+
+class Reconciliation(models.Model):
+    """Loaded against redeemed for a cycle, as it stood when last worked out: the totals and
+    the table per vendor. Loaded = redeemed + outstanding, to the kuruş."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="reconciliation")
+    at = models.DateTimeField()
+    loaded = models.DecimalField(max_digits=14, decimal_places=2)
+    redeemed = models.DecimalField(max_digits=14, decimal_places=2)
+    outstanding = models.DecimalField(max_digits=14, decimal_places=2)
+    flagged = models.DecimalField(max_digits=14, decimal_places=2)
+    households = models.PositiveIntegerField()
+    transactions = models.PositiveIntegerField()
+    # [{"vendor": id|None, "merchant": code, "transactions": n, "households": n,
+    #   "amount": "0.00", "flagged": "0.00"}, ...]
+    vendors = models.JSONField(default=list)
+    anomalies = models.JSONField(default=dict)  # {kind: count}
+
+    def __str__(self):
+        return f"{self.cycle} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- In kind --------------------------------------------------------------------------------
+
+
+class Warehouse(models.Model):
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=150)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Distribution(models.Model):
+    """A distribution list: the households of a cycle to be served at one site on one day,
+    from one warehouse."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CLOSED = "closed", _("Closed")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="distributions")
+    site = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse")
+    )
+    day = models.DateField(_("day"))
+    kit = models.CharField(max_length=40)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PLANNED)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "site__name"]
+
+    def __str__(self):
+        return f"{self.site} {self.day}"
+
+
+class Receipt(models.Model):
+    """A household on a distribution list, and who took its kits."""
+
+    class Receiver(models.TextChoices):
+        RECIPIENT = "recipient", _("The household's recipient")
+        MEMBER = "member", _("Another member")
+        PROXY = "proxy", _("A proxy")
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="lines")
+    entitlement = models.OneToOneField(Entitlement, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    kits = models.PositiveSmallIntegerField(default=1)
+    received_at = models.DateTimeField(null=True, blank=True)
+    receiver = models.CharField(max_length=10, choices=Receiver.choices, blank=True)
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proxy_name = models.CharField(_("proxy's name"), max_length=150, blank=True)
+    proxy_document = models.CharField(_("proxy's document"), max_length=60, blank=True)
+    confirmation = models.CharField(max_length=12, choices=Card.Confirmation.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.ForeignKey(
+        "services.ServiceEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["distribution", "household_id"]
+
+    def __str__(self):
+        return f"{self.distribution}: {self.household_id}"
+
+
+class StockMove(models.Model):
+    """Items in (+) or out (-) of a warehouse; the stock is their sum."""
+
+    class Reason(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        DISTRIBUTED = "distributed", _("Distributed")
+        TRANSFER = "transfer", _("Transfer")
+        LOSS = "loss", _("Lost or damaged")
+        COUNT = "count", _("Stock count correction")
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="moves")
+    item = models.CharField(max_length=40)
+    quantity = models.IntegerField()
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    receipt = models.ForeignKey(
+        Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="moves"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["warehouse", "item"])]
+
+    def __str__(self):
+        return f"{self.warehouse} {self.item} {self.quantity:+d}"
+
+
+# --- Monitoring and accountability ----------------------------------------------------------
+
+
+class PdmResponse(models.Model):
+    """A post-distribution monitoring interview with a household drawn in the cycle's sample."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="pdm")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    sampled_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    refused = models.BooleanField(default=False)
+    answers = models.JSONField(default=dict)
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["cycle", "household_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "household"], name="pdm_once_per_cycle")
+        ]
+
+    def __str__(self):
+        return f"PDM {self.cycle}: {self.household_id}"
+
+
+class Complaint(models.Model):
+    """A complaint or feedback about assistance, answered within the mission's time."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    category = models.CharField(_("about"), max_length=30)
+    text = models.TextField(_("what they said"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    received_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    response = models.TextField(_("response"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["mission", "status"])]
+
+    def __str__(self):
+        return f"{self.category} {self.received_at:%Y-%m-%d}"

@@ -64,8 +64,19 @@ def save_programme(actor, programme, *, provinces, request=None):
     if modality is None:
         errors["modality"] = _("Choose the modality.")
     else:
+        code = modality["service_type"]
+        if programme.modality == Programme.Modality.IN_KIND:
+            from .inkind import kits
+
+            kit = kits().get(programme.kit)
+            if kit is None:
+                errors["kit"] = _("Choose the kit the programme hands out.")
+            else:
+                code = kit["service_type"]
+        else:
+            programme.kit = ""
         programme.service_type = ServiceType.objects.filter(
-            mission=programme.mission, code=modality["service_type"]
+            mission=programme.mission, code=code
         ).first()
         if programme.service_type is None:
             errors["modality"] = _("This mission's catalogue does not offer this modality.")
