@@ -13,6 +13,7 @@ urlpatterns = [
     path("health/", include("kopru.health.urls")),
     path("mhpss/", include("kopru.mhpss.urls")),
     path("cases/", include("kopru.casework.urls")),
+    path("assistance/", include("kopru.assistance.urls")),
     path("reports/", include("kopru.reporting.urls")),
     path("", include("kopru.core.urls")),
 ]

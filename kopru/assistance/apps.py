@@ -6,3 +6,6 @@ class AssistanceConfig(AppConfig):
     name = "kopru.assistance"
     label = "assistance"
     verbose_name = _("Basic needs assistance")
+
+    def ready(self):
+        from . import hooks  # noqa: F401  (navigation, demo)

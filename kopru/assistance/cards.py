@@ -24,7 +24,7 @@ from kopru.services import services as ledger
 from kopru.services.models import Modality
 
 from .models import Card, Cycle, Entitlement, ProviderFile, TargetingRun
-from .services import _audit, _ensure, selected
+from .services import _audit, _ensure, _when, selected
 
 LAYOUTS = Path(__file__).resolve().parent / "data" / "provider_layouts.json"
 LOADS = uuid.UUID("3f0c8a52-6d1e-4b7a-9c2f-1a5e7d9b4c60")  # uid namespace of load services
@@ -92,10 +92,11 @@ def assign_card(actor, card, household, *, request=None):
     return card
 
 
-def hand_over(actor, card, *, recipient, confirmation, request=None):
+def hand_over(actor, card, *, recipient, confirmation, at=None, request=None):
     """The card reaches the household: a current member (or their proxy recorded as a
     member) confirms by signature or thumbprint."""
     _ensure(actor, card.programme.mission, "assistance.manage")
+    at = _when(at)
     errors = {}
     if card.status != Card.Status.ASSIGNED:
         errors["card"] = _("Only an assigned card is handed over.")
@@ -111,21 +112,26 @@ def hand_over(actor, card, *, recipient, confirmation, request=None):
             recipient,
             confirmation,
         )
-        card.distributed_at = timezone.now()
+        card.distributed_at = at
         card.save(update_fields=["status", "recipient", "confirmation", "distributed_at"])
         _audit(actor, card, request=request, handed_over=True, confirmation=confirmation)
     return card
 
 
-def block_card(actor, card, *, reason, request=None):
+def block_card(actor, card, *, reason, at=None, request=None):
+    """Out of use from `at` (now, or when the loss was reported): a redemption after it is
+    flagged by reconciliation."""
     _ensure(actor, card.programme.mission, "assistance.manage")
     if card.status in (Card.Status.BLOCKED, Card.Status.REPLACED):
         raise ValidationError({"card": _("This card is already out of use.")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the card is blocked.")})
+    at = _when(at)
+    if card.distributed_at and at < card.distributed_at:
+        raise ValidationError({"at": _("A card is blocked after it was handed over.")})
     with transaction.atomic():
         card.status, card.block_reason = Card.Status.BLOCKED, reason.strip()[:200]
-        card.blocked_at = timezone.now()
+        card.blocked_at = at
         card.save(update_fields=["status", "block_reason", "blocked_at"])
         _audit(actor, card, request=request, blocked=reason)
     return card
@@ -243,13 +249,14 @@ def _decimal(text, layout):
     return value if value.is_finite() else None
 
 
-def import_confirmation(actor, cycle, content, *, name="", layout="default", request=None):
+def import_confirmation(actor, cycle, content, *, name="", layout="default", at=None, request=None):
     """The provider's answer to a load file. All rows are checked before anything is written;
     any refused row refuses the file, and every refusal is reported by line. The same file
     twice writes nothing. Each confirmed load is a service to the household (uid per
     entitlement, so a later file repeating it adds nothing)."""
     programme = cycle.programme
     _ensure(actor, programme.mission, "assistance.manage")
+    loaded_at = _when(at)  # when the provider loaded the cards, as its file says
     spec = layouts()[layout]
     columns = spec["confirmation"]
     digest = hashlib.sha256(content).hexdigest()
@@ -308,7 +315,6 @@ def import_confirmation(actor, cycle, content, *, name="", layout="default", req
         errors.append(_("The file has no rows."))
     if errors:
         raise ValidationError({"file": errors})
-    now = timezone.now()
     with transaction.atomic():
         for e in loaded:
             if e.loaded_at:
@@ -320,13 +326,13 @@ def import_confirmation(actor, cycle, content, *, name="", layout="default", req
                 request=request,
                 service_type=programme.service_type,
                 household=e.household,
-                at=now,
+                at=loaded_at,
                 location=e.household.location,
                 staff=actor,
                 modality=Modality.REMOTE,
                 projects=[(programme.project, 100)],
             )
-            e.loaded_at = now
+            e.loaded_at = loaded_at
         Entitlement.objects.bulk_update(loaded, ["loaded_at", "event"], batch_size=2000)
         ProviderFile.objects.create(
             cycle=cycle,

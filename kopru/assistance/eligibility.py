@@ -47,6 +47,18 @@ def named(entry, language=None) -> str:
     return in_language(entry["names"], language)
 
 
+def criterion_name(spec) -> str:
+    """The criterion in general, its threshold still to choose (N)."""
+    return named(spec).replace("{n}", "N")
+
+
+def rule_label(rule) -> str:
+    """A programme's criterion as a sentence, its threshold in place of {n}."""
+    label = named(criteria()[rule["code"]])
+    threshold = rule.get("threshold")
+    return label.replace("{n}", f"{threshold:g}") if threshold is not None else label
+
+
 @dataclass
 class Features:
     """One row per household, in `ids` order."""
@@ -166,7 +178,7 @@ def clean_criteria(rules, cutoff):
         if not isinstance(weight, int) or not 1 <= weight <= 10:
             errors.append(
                 _("%(criterion)s: the weight is a whole number from 1 to 10.")
-                % {"criterion": named(spec)}
+                % {"criterion": criterion_name(spec)}
             )
             continue
         entry = {"code": spec["code"], "weight": weight}
@@ -179,7 +191,7 @@ def clean_criteria(rules, cutoff):
             if threshold < 0:
                 errors.append(
                     _("%(criterion)s: give the threshold, a number 0 or more.")
-                    % {"criterion": named(spec)}
+                    % {"criterion": criterion_name(spec)}
                 )
                 continue
             entry["threshold"] = threshold

@@ -11,16 +11,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kopru.core.models import AuditEvent, Location
 from kopru.services import services as ledger
 from kopru.services.models import Modality
 
+from .eligibility import named
 from .models import Card, Cycle, Distribution, Programme, Receipt, StockMove, Warehouse
-from .services import _audit, _ensure
+from .services import _audit, _ensure, _when
 
 DATA = Path(__file__).resolve().parent / "data" / "kits.json"
 RECEIPTS = uuid.UUID("9b1d6e3a-2f4c-4d8e-a7b5-6c3f1e0d2a94")  # uid namespace of kit services
@@ -39,11 +38,6 @@ def items():
     return {i["code"]: i for i in _data()["items"]}
 
 
-def name(entry):
-    names = entry["names"]
-    return names.get((get_language() or "en")[:2], names["en"])
-
-
 def stock(warehouse):
     """item code -> quantity in the warehouse now."""
     rows = warehouse.moves.values("item").annotate(n=Sum("quantity")).values_list("item", "n")
@@ -54,6 +48,18 @@ def kits_in_stock(warehouse, kit):
     """How many whole kits the warehouse can make up."""
     have = stock(warehouse)
     return min(have.get(item, 0) // n for item, n in kits()[kit]["contents"].items())
+
+
+def add_warehouse(actor, warehouse, *, request=None):
+    _ensure(actor, warehouse.mission, "assistance.manage")
+    if not (warehouse.name or "").strip():
+        raise ValidationError({"name": _("Give the warehouse a name.")})
+    if warehouse.location.mission_id != warehouse.mission_id:
+        raise ValidationError({"location": _("Choose a place in this mission.")})
+    with transaction.atomic():
+        warehouse.save()
+        _audit(actor, warehouse, AuditEvent.Action.CREATE, request, name=warehouse.name)
+    return warehouse
 
 
 def move_stock(actor, warehouse, *, item, quantity, reason, note="", request=None):
@@ -142,6 +148,7 @@ def record_receipt(
     proxy_name="",
     proxy_document="",
     confirmation,
+    at=None,
     request=None,
 ):
     """The household's kits handed over: the items leave the warehouse and the household is
@@ -169,7 +176,7 @@ def record_receipt(
     if errors:
         raise ValidationError(errors)
     contents = kits()[distribution.kit]["contents"]
-    now = timezone.now()
+    now = _when(at)
     with transaction.atomic():
         Warehouse.objects.select_for_update().get(pk=distribution.warehouse_id)
         have = stock(distribution.warehouse)
@@ -178,7 +185,7 @@ def record_receipt(
             raise ValidationError(
                 {
                     "receipt": _("The warehouse is out of %(items)s.")
-                    % {"items": ", ".join(name(items()[i]) for i in short)}
+                    % {"items": ", ".join(named(items()[i]) for i in short)}
                 }
             )
         receipt.receiver = receiver

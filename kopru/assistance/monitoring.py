@@ -18,12 +18,13 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kopru.core import access
 from kopru.core.models import AuditEvent
+from kopru.mhpss.measures import in_language
 
+from .eligibility import named
 from .models import Complaint, PdmResponse
 from .services import _audit, _ensure
 
@@ -39,16 +40,12 @@ def questions():
     return _data()["pdm"]["questions"]
 
 
-def _names(names):
-    return names.get((get_language() or "en")[:2], names["en"])
-
-
 def option_name(code):
-    return _names(_data()["pdm"]["options"][code])
+    return in_language(_data()["pdm"]["options"][code])
 
 
 def question_name(question):
-    return _names(question["names"])
+    return named(question)
 
 
 def channels():
@@ -57,10 +54,6 @@ def channels():
 
 def complaint_categories():
     return {c["code"]: c for c in _data()["complaints"]["categories"]}
-
-
-def label(entry):
-    return _names(entry["names"])
 
 
 # --- Post-distribution monitoring -----------------------------------------------------------

@@ -40,6 +40,19 @@ def _audit(actor, obj, action=AuditEvent.Action.CHANGE, request=None, **details)
     )
 
 
+def _when(at):
+    """A moment given for a record entered after the fact: not in the future."""
+    now = timezone.now()
+    if at is not None and at > now:
+        raise ValidationError({"at": _("The time cannot be in the future.")})
+    return at or now
+
+
+def viewed(actor, obj, *, request=None, **details):
+    """A page showing households' financial records: read, so audited."""
+    _audit(actor, obj, AuditEvent.Action.VIEW, request, **details)
+
+
 def _amount(value, field):
     try:
         amount = Decimal(str(value).strip())

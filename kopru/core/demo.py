@@ -70,6 +70,7 @@ TEAMS = [
         ["TR27", "TR63", "TR79"],
     ),
     ("Basic needs Şanlıurfa", "Haliliye Community Centre", ["cash_officer"], ["TR63"]),
+    ("Basic needs Adana", "Yüreğir Community Centre", ["cash_officer"], ["TR01"]),
     (
         "Education and school transport",
         "Haliliye Primary School",
