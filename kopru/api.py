@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from kopru.assistance.api import router as assistance_router
 from kopru.casework.api import router as casework_router
 from kopru.core.api import router as core_router
 from kopru.core.api_auth import DenyAll
@@ -75,4 +76,5 @@ api.add_router("/services/", services_router)
 api.add_router("/health/", health_router)
 api.add_router("/mhpss/", mhpss_router)
 api.add_router("/casework/", casework_router)
+api.add_router("/assistance/", assistance_router)
 api.add_router("/reporting/", reporting_router)

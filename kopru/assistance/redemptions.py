@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from kopru.core.models import AuditEvent, Location
 
 from .cards import layouts
+from .eligibility import to_decimal
 from .models import (
     Anomaly,
     Card,
@@ -524,10 +525,10 @@ def reconcile(actor, cycle, *, request=None, audited=True):
             cycle=cycle,
             defaults={
                 "at": timezone.now(),
-                "loaded": Decimal(loaded) / 100,
-                "redeemed": Decimal(walk.redeemed) / 100,
-                "outstanding": Decimal(loaded - walk.redeemed) / 100,
-                "flagged": Decimal(walk.flagged) / 100,
+                "loaded": to_decimal(loaded),
+                "redeemed": to_decimal(walk.redeemed),
+                "outstanding": to_decimal(loaded - walk.redeemed),
+                "flagged": to_decimal(walk.flagged),
                 "households": len(walk.households),
                 "transactions": walk.transactions,
                 "vendors": walk.vendors(),
