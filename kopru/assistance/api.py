@@ -89,11 +89,13 @@ def _reconciliation(summary):
 
 
 def _cycle(request, cycle_id):
-    return get_object_or_404(
+    cycle = get_object_or_404(
         Cycle.objects.select_related("programme"),
         pk=cycle_id,
         programme__mission=request.mission,
     )
+    services.require_programme(request.user, cycle.programme)
+    return cycle
 
 
 @router.get("/programmes", response=list[ProgrammeOut], auth=policy("assistance.list_programmes"))
@@ -113,7 +115,7 @@ def list_programmes(request):
             "delivered": p.delivered,
             "households_reached": p.reached,
         }
-        for p in selectors.programmes(request.mission)
+        for p in selectors.programmes(request.mission, request.user)
     ]
 
 

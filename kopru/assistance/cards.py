@@ -18,13 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kopru.core.models import AuditEvent
 from kopru.services import services as ledger
 from kopru.services.models import Modality
 
 from .models import Card, Cycle, Entitlement, ProviderFile, TargetingRun
-from .services import _audit, _ensure, _when, selected
+from .services import _audit, _ensure_for, _when, selected
 
 LAYOUTS = Path(__file__).resolve().parent / "data" / "provider_layouts.json"
 LOADS = uuid.UUID("3f0c8a52-6d1e-4b7a-9c2f-1a5e7d9b4c60")  # uid namespace of load services
@@ -37,7 +38,7 @@ def layouts():
 
 def receive_cards(actor, programme, serials, *, request=None):
     """Stock from the provider: every serial new and well formed, or none is taken."""
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     clean = [str(s).strip() for s in serials if str(s).strip()]
     errors = []
     if not clean:
@@ -71,7 +72,7 @@ def _selected_households(programme):
 
 def assign_card(actor, card, household, *, request=None):
     programme = card.programme
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     errors = {}
     if card.status != Card.Status.RECEIVED:
         errors["card"] = _("This card is not in stock.")
@@ -95,7 +96,7 @@ def assign_card(actor, card, household, *, request=None):
 def hand_over(actor, card, *, recipient, confirmation, at=None, request=None):
     """The card reaches the household: a current member (or their proxy recorded as a
     member) confirms by signature or thumbprint."""
-    _ensure(actor, card.programme.mission, "assistance.manage")
+    _ensure_for(actor, card.programme, "assistance.manage")
     at = _when(at)
     errors = {}
     if card.status != Card.Status.ASSIGNED:
@@ -121,7 +122,7 @@ def hand_over(actor, card, *, recipient, confirmation, at=None, request=None):
 def block_card(actor, card, *, reason, at=None, request=None):
     """Out of use from `at` (now, or when the loss was reported): a redemption after it is
     flagged by reconciliation."""
-    _ensure(actor, card.programme.mission, "assistance.manage")
+    _ensure_for(actor, card.programme, "assistance.manage")
     if card.status in (Card.Status.BLOCKED, Card.Status.REPLACED):
         raise ValidationError({"card": _("This card is already out of use.")})
     if not (reason or "").strip():
@@ -139,7 +140,7 @@ def block_card(actor, card, *, reason, at=None, request=None):
 
 def replace_card(actor, old, new, *, request=None):
     """A blocked card's household gets a card from stock, assigned to it at once."""
-    _ensure(actor, old.programme.mission, "assistance.manage")
+    _ensure_for(actor, old.programme, "assistance.manage")
     if old.status != Card.Status.BLOCKED:
         raise ValidationError({"card": _("Block the card before replacing it.")})
     if new.status != Card.Status.RECEIVED or new.programme_id != old.programme_id:
@@ -167,7 +168,7 @@ def _money(amount, layout):
 def load_file(actor, cycle, *, layout="default", request=None):
     """The cycle's load file: one row per entitlement, on the household's card in hand.
     Refused, naming every household, when any has no card handed over."""
-    _ensure(actor, cycle.programme.mission, "assistance.manage")
+    _ensure_for(actor, cycle.programme, "assistance.manage")
     spec = layouts().get(layout)
     if spec is None:
         raise ValidationError({"layout": _("Unknown file layout.")})
@@ -188,7 +189,11 @@ def load_file(actor, cycle, *, layout="default", request=None):
     if missing:
         raise ValidationError(
             {
-                "cycle": _("%(n)s households have no card in hand: %(list)s.")
+                "cycle": ngettext(
+                    "%(n)s household has no card in hand: %(list)s.",
+                    "%(n)s households have no card in hand: %(list)s.",
+                    len(missing),
+                )
                 % {"n": len(missing), "list": ", ".join(missing[:20])}
             }
         )
@@ -255,7 +260,7 @@ def import_confirmation(actor, cycle, content, *, name="", layout="default", at=
     twice writes nothing. Each confirmed load is a service to the household (uid per
     entitlement, so a later file repeating it adds nothing)."""
     programme = cycle.programme
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     loaded_at = _when(at)  # when the provider loaded the cards, as its file says
     spec = layouts()[layout]
     columns = spec["confirmation"]

@@ -19,7 +19,7 @@ from kopru.services.models import Modality
 
 from .eligibility import named
 from .models import Card, Cycle, Distribution, Programme, Receipt, StockMove, Warehouse
-from .services import _audit, _ensure, _when
+from .services import _audit, _ensure, _ensure_for, _when
 
 DATA = Path(__file__).resolve().parent / "data" / "kits.json"
 RECEIPTS = uuid.UUID("9b1d6e3a-2f4c-4d8e-a7b5-6c3f1e0d2a94")  # uid namespace of kit services
@@ -76,7 +76,9 @@ def move_stock(actor, warehouse, *, item, quantity, reason, note="", request=Non
         errors["quantity"] = _("Give a whole number of items, negative for items going out.")
     if reason not in StockMove.Reason.values or reason == StockMove.Reason.DISTRIBUTED:
         errors["reason"] = _("Choose why the stock moves.")
-    elif reason != StockMove.Reason.RECEIVED and not (note or "").strip():
+    elif reason == StockMove.Reason.RECEIVED and quantity < 0:
+        errors["quantity"] = _("Items received come in: give a positive number.")
+    elif (reason != StockMove.Reason.RECEIVED or quantity < 0) and not (note or "").strip():
         errors["note"] = _("Say what happened.")
     if errors:
         raise ValidationError(errors)
@@ -100,7 +102,7 @@ def plan_distribution(actor, cycle, *, site, warehouse, day, request=None):
     """The list for one site and day: the cycle's households living around the site that are
     on no other list yet."""
     programme = cycle.programme
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     errors = {}
     if programme.modality != Programme.Modality.IN_KIND:
         errors["cycle"] = _("Only an in-kind programme has distribution lists.")
@@ -155,7 +157,7 @@ def record_receipt(
     served. A proxy is named with their document; a member is a current one."""
     distribution = receipt.distribution
     programme = distribution.cycle.programme
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     errors = {}
     if receipt.received_at:
         errors["receipt"] = _("This household has already received its kit.")
@@ -179,6 +181,9 @@ def record_receipt(
     now = _when(at)
     with transaction.atomic():
         Warehouse.objects.select_for_update().get(pk=distribution.warehouse_id)
+        # Read again under the lock: two clerks on the same line must not take two kits out.
+        if Receipt.objects.filter(pk=receipt.pk, received_at__isnull=False).exists():
+            raise ValidationError({"receipt": _("This household has already received its kit.")})
         have = stock(distribution.warehouse)
         short = [i for i, n in contents.items() if have.get(i, 0) < n * receipt.kits]
         if short:
@@ -227,7 +232,7 @@ def record_receipt(
 
 
 def close_distribution(actor, distribution, *, request=None):
-    _ensure(actor, distribution.cycle.programme.mission, "assistance.manage")
+    _ensure_for(actor, distribution.cycle.programme, "assistance.manage")
     if distribution.status == Distribution.Status.CLOSED:
         raise ValidationError({"distribution": _("This distribution is closed.")})
     with transaction.atomic():

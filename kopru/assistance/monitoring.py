@@ -26,7 +26,7 @@ from kopru.mhpss.measures import in_language
 
 from .eligibility import named
 from .models import Complaint, PdmResponse
-from .services import _audit, _ensure
+from .services import _audit, _ensure_for
 
 DATA = Path(__file__).resolve().parent / "data" / "monitoring.json"
 
@@ -68,7 +68,7 @@ def sample_size(reached):
 def draw_sample(actor, cycle, *, seed=None, request=None):
     """Draw the cycle's sample among the households it reached (loaded card or kit received).
     Drawn once; the seed is kept in the audit so the draw can be repeated."""
-    _ensure(actor, cycle.programme.mission, "assistance.manage")
+    _ensure_for(actor, cycle.programme, "assistance.manage")
     if cycle.pdm.exists():
         raise ValidationError({"cycle": _("The sample of this cycle is drawn already.")})
     reached = sorted(
@@ -114,7 +114,7 @@ def _clean_answers(answers):
 
 
 def record_pdm(actor, response, *, answers=None, refused=False, request=None):
-    _ensure(actor, response.cycle.programme.mission, "assistance.manage")
+    _ensure_for(actor, response.cycle.programme, "assistance.manage")
     if response.answered_at:
         raise ValidationError({"answers": _("This interview is recorded already.")})
     clean = {} if refused else _clean_answers(answers or {})

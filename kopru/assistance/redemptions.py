@@ -41,7 +41,7 @@ from .models import (
     Redemption,
     Vendor,
 )
-from .services import _audit, _ensure
+from .services import _audit, _ensure, _ensure_for
 
 DATA = Path(__file__).resolve().parent / "data" / "vendors.json"
 BATCH = 5000
@@ -98,7 +98,7 @@ def save_vendor(actor, vendor, *, request=None):
 
 
 def contract(actor, vendor, programme, *, starts_on, ends_on, request=None):
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     if vendor.mission_id != programme.mission_id:
         raise ValidationError({"vendor": _("Choose a vendor of this mission.")})
     if not starts_on or not ends_on or ends_on < starts_on:
@@ -222,7 +222,7 @@ def import_redemptions(actor, cycle, content, *, name="", layout="default", requ
     """The provider's transactions for a cycle. Checked whole before anything is written;
     then reconciled, which flags the anomalies."""
     programme = cycle.programme
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     if cycle.status not in (Cycle.Status.LOADED, Cycle.Status.CLOSED):
         raise ValidationError({"file": _("Redemptions come after the cycle is loaded.")})
     spec = layouts().get(layout)
@@ -493,7 +493,7 @@ class _Walk:
 def reconcile(actor, cycle, *, request=None, audited=True):
     """Work out loaded, redeemed and outstanding for the cycle, per vendor, and flag what
     needs a look. Anomalies already found keep their review."""
-    _ensure(actor, cycle.programme.mission, "assistance.manage")
+    _ensure_for(actor, cycle.programme, "assistance.manage")
     # Read without the ORM's converters, in chunks: a cycle holds up to a million rows.
     q = connection.ops.quote_name
     columns = ("id", "card_id", "entitlement_id", "vendor_id", "merchant", "at", "amount")
@@ -543,7 +543,7 @@ def reconcile(actor, cycle, *, request=None, audited=True):
 def review_anomaly(actor, anomaly, *, status, note, request=None):
     """The officer explains an anomaly (a shop's second till, a card replaced the same day)
     or refers it for investigation."""
-    _ensure(actor, anomaly.cycle.programme.mission, "assistance.manage")
+    _ensure_for(actor, anomaly.cycle.programme, "assistance.manage")
     if status not in (Anomaly.Status.EXPLAINED, Anomaly.Status.REFERRED):
         raise ValidationError({"status": _("Explain it or refer it.")})
     if not (note or "").strip():

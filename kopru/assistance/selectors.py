@@ -10,12 +10,16 @@ from .eligibility import named
 from .models import Anomaly, Candidate, Card, Complaint, Entitlement, Programme
 
 
-def programmes(mission):
-    rows = list(
+def programmes(mission, user):
+    """The programmes of the mission the user works on, with their money and reach."""
+    from .services import workable
+
+    rows = workable(
+        user,
         Programme.objects.filter(mission=mission)
         .select_related("project", "project__donor")
         .prefetch_related("provinces")
-        .annotate(cycle_count=Count("cycles", distinct=True))
+        .annotate(cycle_count=Count("cycles", distinct=True)),
     )
     money = {
         row["cycle__programme"]: row

@@ -34,6 +34,33 @@ def _ensure(actor, mission, capability):
         raise PermissionDenied(_("Your role does not see financial records."))
 
 
+def may_work_on(user, programme):
+    """A programme is the officer's when one of its provinces is among their teams' places
+    (roles that span the mission see every one)."""
+    prefixes = access.location_prefixes(user, programme.mission)
+    if prefixes is None:
+        return True
+    paths = programme.provinces.values_list("path", flat=True)
+    return any(p.startswith(x) or x.startswith(p) for p in paths for x in prefixes)
+
+
+def _ensure_for(actor, programme, capability):
+    _ensure(actor, programme.mission, capability)
+    if programme.pk:
+        require_programme(actor, programme)
+
+
+def require_programme(user, programme):
+    """For pages and the API: reading a programme's records needs it to be the user's."""
+    if not may_work_on(user, programme):
+        raise PermissionDenied(_("This programme is outside your teams' places."))
+
+
+def workable(user, programmes):
+    """The programmes of a queryset the user may work on."""
+    return [p for p in programmes if may_work_on(user, p)]
+
+
 def _audit(actor, obj, action=AuditEvent.Action.CHANGE, request=None, **details):
     audit.record(
         actor, action, obj, request=request, category=Sensitivity.FINANCIAL, details=details
@@ -69,7 +96,7 @@ def _amount(value, field):
 def save_programme(actor, programme, *, provinces, request=None):
     """Create or change a programme: its criteria and transfer values are checked against
     the data file; the service it records follows from its modality."""
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     errors = {}
     if not (programme.code or "").strip() or not (programme.name or "").strip():
         errors["name"] = _("Give the programme a code and a name.")
@@ -102,6 +129,17 @@ def save_programme(actor, programme, *, provinces, request=None):
         for p in provinces
     ):
         errors["provinces"] = _("Choose the programme's provinces.")
+    prefixes = access.location_prefixes(actor, programme.mission)
+    if provinces and prefixes is not None:
+        outside = [
+            p.name
+            for p in provinces
+            if not any(p.path.startswith(x) or x.startswith(p.path) for x in prefixes)
+        ]
+        if outside:
+            errors["provinces"] = _("Outside your teams' places: %(names)s.") % {
+                "names": ", ".join(outside)
+            }
     try:
         programme.budget = _amount(programme.budget, "budget")
     except ValidationError as exc:
@@ -139,7 +177,7 @@ def save_programme(actor, programme, *, provinces, request=None):
 def run_targeting(actor, programme, *, on=None, request=None):
     """Score every registered household of the programme's provinces; keep each as a
     candidate with its score, the criteria it met and its members as they are now."""
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     if programme.status == Programme.Status.CLOSED:
         raise ValidationError({"programme": _("The programme is closed.")})
     rules = eligibility.clean_criteria(programme.criteria, programme.cutoff)
@@ -186,7 +224,7 @@ def run_targeting(actor, programme, *, on=None, request=None):
 def decide(actor, candidate, *, include, reason, request=None):
     """The officer includes or excludes a household against its score, saying why."""
     run = candidate.run
-    _ensure(actor, run.programme.mission, "assistance.manage")
+    _ensure_for(actor, run.programme, "assistance.manage")
     if run.status != TargetingRun.Status.DRAFT:
         raise ValidationError({"run": _("This list is approved and frozen.")})
     if not (reason or "").strip():
@@ -241,7 +279,7 @@ def approve_run(actor, run, *, request=None):
     """Approve and freeze the list. Not by whoever ran it; households holding a probable
     duplicate of another selected household's member are excluded, with the reason, until
     the duplicate is resolved in the registry."""
-    _ensure(actor, run.programme.mission, "assistance.approve")
+    _ensure_for(actor, run.programme, "assistance.approve")
     if run.status != TargetingRun.Status.DRAFT:
         raise ValidationError({"run": _("This list is already decided.")})
     if run.run_by_id == actor.pk:
@@ -277,7 +315,7 @@ def create_cycle(actor, run, *, starts_on, ends_on, request=None):
     """A cycle of an approved list, with an entitlement per selected household from the
     transfer-value table and the size frozen on the list. Refused beyond the budget."""
     programme = run.programme
-    _ensure(actor, programme.mission, "assistance.manage")
+    _ensure_for(actor, programme, "assistance.manage")
     errors = {}
     if run.status != TargetingRun.Status.APPROVED:
         errors["run"] = _("Approve the list before making a cycle of it.")
@@ -351,7 +389,7 @@ def advance_cycle(actor, cycle, *, request=None):
     if target is None:
         raise ValidationError({"cycle": _("The cycle is closed.")})
     capability = "assistance.approve" if target == Cycle.Status.APPROVED else "assistance.manage"
-    _ensure(actor, cycle.programme.mission, capability)
+    _ensure_for(actor, cycle.programme, capability)
     if target == Cycle.Status.APPROVED and cycle.created_by_id == actor.pk:
         raise ValidationError(
             {"cycle": _("Someone other than who prepared the cycle approves it.")}

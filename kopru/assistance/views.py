@@ -97,7 +97,7 @@ def home(request):
         request,
         "assistance/home.html",
         {
-            "programmes": selectors.programmes(mission),
+            "programmes": selectors.programmes(mission, request.user),
             "anomalies": selectors.open_anomalies(mission).count(),
             "complaints": monitoring.visible(
                 request.user, selectors.open_complaints(mission)
@@ -135,11 +135,13 @@ def programme_new(request):
 
 
 def _programme(request, pk):
-    return get_object_or_404(
+    programme = get_object_or_404(
         Programme.objects.select_related("project", "project__donor", "service_type"),
         pk=pk,
         mission=request.mission,
     )
+    services.require_programme(request.user, programme)
+    return programme
 
 
 @_action("programme", "edit", forms.ProgrammeForm)
@@ -322,11 +324,13 @@ def run_detail(request, pk):
 
 
 def _cycle_of(request, pk):
-    return get_object_or_404(
+    cycle = get_object_or_404(
         Cycle.objects.select_related("programme", "programme__project", "run", "approved_by"),
         pk=pk,
         programme__mission=request.mission,
     )
+    services.require_programme(request.user, cycle.programme)
+    return cycle
 
 
 @_action("cycle", "advance", forms.EmptyForm)
@@ -735,6 +739,7 @@ def distribution_detail(request, pk):
         pk=pk,
         cycle__programme__mission=request.mission,
     )
+    services.require_programme(request.user, distribution.cycle.programme)
     failed = {}
     if request.method == "POST":
         response, failed = _post(
@@ -783,6 +788,7 @@ def pdm_interview(request, pk):
         pk=pk,
         cycle__programme__mission=request.mission,
     )
+    services.require_programme(request.user, response.cycle.programme)
     form = forms.PdmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,7 @@ the interface turns right-to-left in Arabic, and a page the role may not see is 
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -362,5 +363,92 @@ def test_a_mobile_team_records_a_session_an_alert_reaches_the_supervisor_who_app
     page.goto(f"{base}/cases/payments/")
     assert "Orthopaedic surgery" in page.inner_text("main")
     assert "eviction notice" not in page.inner_text("main")
+    context.close()
+    assert errors == []
+
+
+def test_a_cash_officer_reconciles_a_cycle_and_reviews_an_anomaly(
+    browser, live_server, demo, tmp_path
+):
+    """Issue 8's check in the browser, on the Adana demo: the cycle balances to the lira with
+    its two planted anomalies flagged; the officer explains one; a bad redemption file is
+    refused with every line and nothing imported; the lost card's household holds back the
+    load file until its card is replaced and handed over, then the file downloads in the
+    provider's layout; the misconduct complaint shows to the head of unit only."""
+    from kopru.assistance.models import Anomaly, Card, Cycle, Redemption
+
+    base = live_server.url
+    cycle = Cycle.objects.get(programme__code="MPC-ADANA", number=1)
+    errors = []
+    context = browser.new_context(locale="en-US", accept_downloads=True)
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, base, "cash_officer")
+    page.goto(f"{base}/assistance/")
+    page.click("text=MPC-ADANA")
+    page.click("a:text-is('#1')")
+    main = page.inner_text("main")
+    summary = cycle.reconciliation
+    assert summary.loaded == summary.redeemed + summary.outstanding
+    equation = f"{summary.loaded:,.2f} = {summary.redeemed:,.2f} + {summary.outstanding:,.2f}"
+    assert "balances" in main and equation in main, main[:400]
+    row = page.locator("tr", has_text="At a vendor not contracted")
+    assert row.count() == 1
+    assert page.locator("tr", has_text="Card used after it was blocked").count() == 1
+    row.locator("input[name=note]").fill("Second till of Yüreğir Halk Market, contract amended")
+    with page.expect_navigation():
+        row.locator("button").click()
+    assert "Anomaly reviewed." in page.inner_text("main")
+    assert Anomaly.objects.get(kind="not_contracted").status == "explained"
+
+    before = Redemption.objects.count()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "TXN_ID;CARD_NO;MERCHANT_ID;TXN_TIME;AMOUNT;CATEGORY\n"
+        "Z1;ADN00001;ADN-M101;2026-11-20 10:00:00;12,00;food\n"
+        "Z2;NOCARD;ADN-M101;2026-11-20 10:05:00;12,00;food\n"
+        "Z3;ADN00002;ADN-M101;tomorrow;12,00;food\n",
+        encoding="utf-8",
+    )
+    form = page.locator("form", has=page.locator("input[value=redemptions]"))
+    form.locator("input[type=file]").set_input_files(str(bad))
+    with page.expect_navigation():
+        form.locator("button").click()
+    main = page.inner_text("main")
+    assert "Nothing was imported" in main and "Line 3" in main and "Line 4" in main
+    assert Redemption.objects.count() == before
+
+    # The lost card's household has no card in hand: the load file waits for it.
+    lost = Card.objects.get(programme=cycle.programme, status="blocked")
+    with page.expect_navigation():
+        page.click("button:text('Download the load file')")
+    assert lost.household.reference in page.inner_text("main")
+    page.goto(f"{base}/assistance/programmes/{cycle.programme_id}/cards/?status=blocked")
+    spare = Card.objects.filter(programme=cycle.programme, status="received").first().serial
+    page.fill("input[name=serial]", spare)
+    with page.expect_navigation():
+        page.click("button:text('Replace')")
+    assert f"{spare} replaces the blocked one" in page.inner_text("main")
+    page.goto(f"{base}/assistance/programmes/{cycle.programme_id}/cards/?status=assigned")
+    page.select_option("select[name=confirmation]", "thumbprint")
+    with page.expect_navigation():
+        page.click("button:text('Hand over')")
+    assert f"{spare} handed over" in page.inner_text("main")
+    page.goto(f"{base}/assistance/cycles/{cycle.pk}/")
+    with page.expect_download() as download:
+        page.click("button:text('Download the load file')")
+    content = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert content[0] == "CARD_NO;AMOUNT;CURRENCY;BENEFICIARY_REF;CYCLE"
+    assert len(content) - 1 == cycle.entitlements.count()
+    assert any(line.startswith(f"{spare};") for line in content)
+    page.goto(f"{base}/assistance/complaints/")
+    assert "asked for money" not in page.inner_text("main")
+    context.close()
+
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, base, "head_of_unit")
+    page.goto(f"{base}/assistance/complaints/")
+    assert "Staff misconduct" in page.inner_text("main")
     context.close()
     assert errors == []

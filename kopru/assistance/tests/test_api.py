@@ -14,10 +14,10 @@ from .test_redemptions import _file, loaded  # noqa: F401  (the fixture)
 pytestmark = pytest.mark.django_db
 
 
-def _post(client, user, cycle, content):
+def _post(client, user, target, content):
     api = Api(client, user, "assistance")
     upload = SimpleUploadedFile("redemptions.csv", content, content_type="text/csv")
-    return api.post(f"/cycles/{cycle.pk}/redemptions", data={"file": upload})
+    return api.post(f"/cycles/{target.pk}/redemptions", data={"file": upload})
 
 
 def test_a_posted_file_is_imported_once_and_reconciled(client, no_otp, cash_canan, loaded):  # noqa: F811
