@@ -152,8 +152,15 @@ def main(size, seed=7):
         by_ref = dict(Person.objects.values_list("reference", "pk"))
         pks = [by_ref[f"B-{i}"] for i in range(size)]
     else:
+        from kopru.core import demo
+
+        # The population replaces the demo's people; the assistance demo holds them in
+        # households and on cards (protected), so it is left out here.
+        demo.LOADERS[:] = [
+            f for f in demo.LOADERS if not f.__module__.startswith("kopru.assistance")
+        ]
         load_demo()
-        Person.objects.all().delete()  # the demo's people: the population replaces them
+        Person.objects.all().delete()
         site = Location.objects.filter(mission__code="TR", level="site").first()
         pks = load(rows, Mission.objects.get(code="TR"), site)
     loaded = time.perf_counter() - started

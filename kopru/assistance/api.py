@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -129,7 +130,7 @@ def reconciliation(request, cycle_id: int):
     cycle = _cycle(request, cycle_id)
     summary = getattr(cycle, "reconciliation", None)
     if summary is None:
-        return Status(404, {"detail": "Nothing redeemed yet."})
+        return Status(404, {"detail": _("Nothing redeemed yet.")})
     services.viewed(request.user, cycle, request=request, api="reconciliation")
     return Status(200, _reconciliation(summary))
 

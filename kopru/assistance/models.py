@@ -491,7 +491,7 @@ class StockMove(models.Model):
     class Reason(models.TextChoices):
         RECEIVED = "received", _("Received")
         DISTRIBUTED = "distributed", _("Distributed")
-        TRANSFER = "transfer", _("Transfer")
+        TRANSFER = "transfer", _("Transfer between warehouses")
         LOSS = "loss", _("Lost or damaged")
         COUNT = "count", _("Stock count correction")
 

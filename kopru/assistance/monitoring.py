@@ -91,12 +91,12 @@ def _clean_answers(answers):
         if q["kind"] == "many":
             value = [v for v in (value or []) if v]
             if not value:
-                errors.append(_("Answer: %(q)s") % {"q": question_name(q)})
+                errors.append(_("Answer the question: %(q)s") % {"q": question_name(q)})
             elif any(v not in q["options"] for v in value):
                 errors.append(_("Not an answer of the list: %(q)s") % {"q": question_name(q)})
         elif q["kind"] == "yes_no":
             if value not in ("yes", "no", True, False):
-                errors.append(_("Answer: %(q)s") % {"q": question_name(q)})
+                errors.append(_("Answer the question: %(q)s") % {"q": question_name(q)})
             value = value in ("yes", True)
         elif q["kind"] == "scale":
             try:
@@ -104,7 +104,7 @@ def _clean_answers(answers):
             except (TypeError, ValueError):
                 value = None
             if value is None or not q["min"] <= value <= q["max"]:
-                errors.append(_("Answer: %(q)s") % {"q": question_name(q)})
+                errors.append(_("Answer the question: %(q)s") % {"q": question_name(q)})
         else:
             value = (value or "").strip()[:1000]
         clean[q["code"]] = value

@@ -602,7 +602,7 @@ def test_the_sample_is_drawn_and_an_interview_recorded_on_the_pages(
         "feedback": "",
     }
     page = text_of(client.post(interview, answers))  # the satisfaction is missing
-    assert "Answer: How satisfied is the household (1 not at all, 5 very)?" in page
+    assert "Answer the question: How satisfied is the household (1 not at all, 5 very)?" in page
     widow.refresh_from_db()
     assert widow.answered_at is None
     answer = client.post(interview, {**answers, "satisfaction": "4"})

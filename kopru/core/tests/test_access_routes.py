@@ -128,6 +128,7 @@ def _url_for(route, samples, user):
         "referral_id": 1,
         "appointment_id": 1,
         "case_id": 1,
+        "cycle_id": 1,
         "order_id": 1,
         "instrument": "phq9",
         "token": "no-such-link",
