@@ -52,19 +52,35 @@ class ProgrammeForm(BootstrapMixin, forms.Form):
             mission=mission, level=Location.Level.PROVINCE
         )
         for code, spec in eligibility.criteria().items():
+            # Added after BootstrapMixin ran: their classes are given here.
+            small = {"class": "form-control form-control-sm"}
             self.fields[f"use_{code}"] = forms.BooleanField(
-                label=eligibility.criterion_name(spec), required=False
+                label=eligibility.criterion_name(spec),
+                required=False,
+                widget=forms.CheckboxInput({"class": "form-check-input"}),
             )
             self.fields[f"weight_{code}"] = forms.IntegerField(
-                label=_("Weight"), min_value=1, max_value=10, required=False, initial=1
+                label=_("Weight"),
+                min_value=1,
+                max_value=10,
+                required=False,
+                initial=1,
+                widget=forms.NumberInput(small),
             )
             if spec["kind"] == "at_least":
                 self.fields[f"threshold_{code}"] = forms.DecimalField(
-                    label=_("At least"), min_value=0, required=False, initial=spec["default"]
+                    label=_("At least"),
+                    min_value=0,
+                    required=False,
+                    initial=spec["default"],
+                    widget=forms.NumberInput({**small, "step": "any"}),
                 )
         for size in SIZES:
             self.fields[f"size_{size}"] = forms.CharField(
-                label=str(size), required=size == 1, max_length=20
+                label=str(size),
+                required=size == 1,
+                max_length=20,
+                widget=forms.TextInput({"class": "form-control", "dir": "ltr"}),
             )
 
     def criteria_rows(self):

@@ -3,6 +3,8 @@ provider, reconciliation, distributions, monitoring), cards, vendors, warehouses
 complaints. Thin: forms read, the service modules write; each page posts one named action at
 a time (ACTIONS) and shows a refused form again with what was typed."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -438,6 +440,7 @@ def cycle_detail(request, pk):
     if summary:
         for row in summary.vendors:
             row["name"] = vendors.get(row["merchant"], "")
+            row["amount"], row["flagged"] = Decimal(row["amount"]), Decimal(row["flagged"])
         summary.kinds = [
             (label, summary.anomalies.get(kind, 0)) for kind, label in Anomaly.Kind.choices
         ]
