@@ -175,7 +175,7 @@ def main(n, rows_wanted):
             name="Bench multi-purpose cash",
             modality="multipurpose_card",
             project=project,
-            budget="10000000000.00",
+            budget="5000000000.00",
             criteria=[
                 {"code": "household_size", "weight": 2, "threshold": 7},
                 {"code": "female_headed", "weight": 2},

@@ -243,7 +243,8 @@ def load_file(actor, cycle, *, layout="default", request=None):
     return content, record
 
 
-def _decimal(text, layout):
+def read_amount(text, layout):
+    """An amount as the provider's layout writes it (decimal comma), or None."""
     text = (text or "").strip()
     if layout["decimal"] != ".":
         text = text.replace(".", "").replace(layout["decimal"], ".")
@@ -287,7 +288,7 @@ def import_confirmation(actor, cycle, content, *, name="", layout="default", at=
     for line, row in enumerate(reader, start=2):
         serial = (row.get(columns["serial"]) or "").strip()
         status = (row.get(columns["status"]) or "").strip().upper()
-        amount = _decimal(row.get(columns["amount"]), spec)
+        amount = read_amount(row.get(columns["amount"]), spec)
         entitlement = entitled.get(serial)
         if serial in seen:
             errors.append(

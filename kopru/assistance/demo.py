@@ -339,10 +339,12 @@ def _monitor(officer, head, tr, programme, cycle, homes, today):
         )
         monitoring.log_complaint(officer if category != "misconduct" else head, complaint)
         if answer:
-            monitoring.answer_complaint(officer, complaint, response=answer, close=True)
-            Complaint.objects.filter(pk=complaint.pk).update(
-                answered_at=complaint.received_at + timedelta(hours=hours),
-                closed_at=complaint.received_at + timedelta(hours=hours + 1),
+            monitoring.answer_complaint(
+                officer,
+                complaint,
+                response=answer,
+                close=True,
+                at=complaint.received_at + timedelta(hours=hours),
             )
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kopru.core import money
 from kopru.mhpss.measures import in_language
 from kopru.registry.models import Membership
 
@@ -238,13 +239,11 @@ def codes_met(mask, rules):
 
 def _cents(value, field):
     try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
+        amount = money.parse(value, "transfer_values", allow_zero=True)
+    except ValidationError:
         raise ValidationError(
             {"transfer_values": _("%(field)s: an amount in lira, e.g. 1500.00.") % {"field": field}}
-        )
+        ) from None
     return int(amount * 100)
 
 
@@ -265,6 +264,19 @@ def clean_table(table):
     cap = table.get("cap")
     cap = _cents(cap, "cap") if cap not in (None, "") else None
     return {"by_size": sizes, "extra": extra, "cap": cap}
+
+
+def canonical_table(table):
+    """The table as stored: amounts written "1500.00" whatever the officer's language, so it
+    reads the same for whoever makes the next cycle."""
+    clean = clean_table(table)
+    stored = {
+        "by_size": {str(n): str(to_decimal(c)) for n, c in sorted(clean["by_size"].items())},
+        "extra_member": str(to_decimal(clean["extra"])),
+    }
+    if clean["cap"] is not None:
+        stored["cap"] = str(to_decimal(clean["cap"]))
+    return stored
 
 
 def entitlements_cents(sizes, table):

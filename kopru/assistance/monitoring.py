@@ -26,7 +26,7 @@ from kopru.mhpss.measures import in_language
 
 from .eligibility import named
 from .models import Complaint, PdmResponse
-from .services import _audit, _ensure_for
+from .services import _audit, _ensure_for, _when
 
 DATA = Path(__file__).resolve().parent / "data" / "monitoring.json"
 
@@ -211,14 +211,18 @@ def log_complaint(actor, complaint, *, request=None):
     return complaint
 
 
-def answer_complaint(actor, complaint, *, response, close=False, request=None):
+def answer_complaint(actor, complaint, *, response, close=False, at=None, request=None):
+    """The answer given (at `at` when it is recorded after the fact), and the complaint
+    closed when nothing more is to be done."""
     if not may_see(actor, complaint):
         raise PermissionDenied(_("You may not see this complaint."))
     if complaint.status == Complaint.Status.CLOSED:
         raise ValidationError({"response": _("This complaint is closed.")})
     if not (response or "").strip():
         raise ValidationError({"response": _("Write the answer given.")})
-    now = timezone.now()
+    now = _when(at)
+    if now < complaint.received_at:
+        raise ValidationError({"response": _("The answer comes after the complaint.")})
     with transaction.atomic():
         complaint.response = response.strip()
         if complaint.answered_at is None:

@@ -17,7 +17,7 @@ import json
 import zoneinfo
 from collections import Counter, deque
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from kopru.core.models import AuditEvent, Location
 
-from .cards import layouts
+from .cards import layouts, read_amount
 from .eligibility import to_decimal
 from .models import (
     Anomaly,
@@ -144,7 +144,6 @@ def _read(cycle, text, spec):
         serial: pk
         for pk, serial in Card.objects.filter(programme=cycle.programme).values_list("pk", "serial")
     }
-    decimal_mark = spec["decimal"]
     width = len(header)
     rows = {k: [] for k in ("line", "txn", "card", "merchant", "at", "amount", "category")}
     errors, seen = [], {}
@@ -162,13 +161,7 @@ def _read(cycle, text, spec):
             txn, serial = row[at_txn].strip(), row[at_serial].strip()
             merchant = row[at_merchant].strip()
             card = cards.get(serial)
-            text_amount = row[at_amount].strip()
-            if decimal_mark != ".":
-                text_amount = text_amount.replace(".", "").replace(decimal_mark, ".")
-            try:
-                amount = Decimal(text_amount)
-            except InvalidOperation:
-                amount = None
+            amount = read_amount(row[at_amount], spec)
             try:
                 if iso:
                     at = datetime.fromisoformat(row[at_time].strip())
@@ -194,12 +187,7 @@ def _read(cycle, text, spec):
                 problem = _("Line %(line)s: no merchant code.") % {"line": line}
             elif at is None:
                 problem = _("Line %(line)s: the time is not a date and time.") % {"line": line}
-            elif (
-                amount is None
-                or not amount.is_finite()
-                or amount <= 0
-                or amount.as_tuple().exponent < -2
-            ):
+            elif amount is None or amount <= 0 or amount.as_tuple().exponent < -2:
                 problem = _("Line %(line)s: the amount is not an amount in lira.") % {"line": line}
             else:
                 seen[txn] = line

@@ -7,7 +7,7 @@ approves a list or a cycle, never one they prepared. Financial data: the role ne
 category. Every change is audited in the financial category."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kopru.core import access, audit
+from kopru.core import access, audit, money
 from kopru.core.models import AuditEvent, Location, Project, Sensitivity
 from kopru.registry.models import DuplicateCandidate, Household
 from kopru.services.models import ServiceType
@@ -80,16 +80,6 @@ def viewed(actor, obj, *, request=None, **details):
     _audit(actor, obj, AuditEvent.Action.VIEW, request, **details)
 
 
-def _amount(value, field):
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("Enter an amount, e.g. 1250.50.")}) from None
-    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
-        raise ValidationError({field: _("An amount in lira above zero, at most two decimals.")})
-    return amount.quantize(Decimal("0.01"))
-
-
 # --- Programmes -----------------------------------------------------------------------------
 
 
@@ -98,8 +88,15 @@ def save_programme(actor, programme, *, provinces, request=None):
     the data file; the service it records follows from its modality."""
     _ensure_for(actor, programme, "assistance.manage")
     errors = {}
-    if not (programme.code or "").strip() or not (programme.name or "").strip():
+    programme.code = (programme.code or "").strip()
+    if not programme.code or not (programme.name or "").strip():
         errors["name"] = _("Give the programme a code and a name.")
+    elif (
+        Programme.objects.filter(mission=programme.mission, code=programme.code)
+        .exclude(pk=programme.pk)
+        .exists()
+    ):
+        errors["code"] = _("Another programme has this code.")
     modality = eligibility.modalities().get(programme.modality)
     if modality is None:
         errors["modality"] = _("Choose the modality.")
@@ -141,7 +138,7 @@ def save_programme(actor, programme, *, provinces, request=None):
                 "names": ", ".join(outside)
             }
     try:
-        programme.budget = _amount(programme.budget, "budget")
+        programme.budget = money.parse(programme.budget, "budget")
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
@@ -149,7 +146,7 @@ def save_programme(actor, programme, *, provinces, request=None):
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
-        eligibility.clean_table(programme.transfer_values)
+        programme.transfer_values = eligibility.canonical_table(programme.transfer_values)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:

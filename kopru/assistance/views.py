@@ -1,7 +1,7 @@
 """The basic needs assistance pages: programmes, targeting lists, cycles (files with the
 provider, reconciliation, distributions, monitoring), cards, vendors, warehouses and
 complaints. Thin: forms read, the service modules write; each page posts one named action at
-a time (ACTIONS) and shows a refused form again with what was typed."""
+a time (core.actions) and shows a refused form again with what was typed."""
 
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopru.core import access, exports
+from kopru.core.actions import Actions
 from kopru.core.models import Sensitivity
 from kopru.core.views import apply_errors
 from kopru.registry.models import Household, Membership
@@ -36,54 +37,22 @@ from .models import (
     Warehouse,
 )
 
-ACTIONS = {}  # page -> {action name: (form class, handler)}
-
-
-def _action(page, name, form_class):
-    def register(handler):
-        ACTIONS.setdefault(page, {})[name] = (form_class, handler)
-        return handler
-
-    return register
-
-
-def _post(request, page, target, back, **form_kwargs):
-    """Run the posted action of `page` on `target`. Returns (response, failed forms)."""
-    name = request.POST.get("action", "")
-    if name not in ACTIONS.get(page, {}):
-        messages.error(request, _("Unknown action."))
-        return redirect(back), {}
-    form_class, handler = ACTIONS[page][name]
-    kwargs = form_kwargs if getattr(form_class, "needs_mission", False) else {}
-    form = form_class(request.POST, request.FILES, **kwargs)
-    if form.is_valid():
-        try:
-            result = handler(request, target, form)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("Your role may not do this."))
-            return redirect(back), {}
-        else:
-            if isinstance(result, HttpResponse):
-                return result, {}
-            messages.success(request, result)
-            return redirect(back), {}
-    for errors in form.errors.values():
-        for msg in errors:
-            messages.error(request, msg)
-    return None, {name: form}
-
-
-for form_class in (
+# Each page posts one named action at a time.
+PROGRAMME, RUN, CYCLE, CARDS, WAREHOUSES, DISTRIBUTION = (Actions() for _page in range(6))
+MISSION_FORMS = (
     forms.ProgrammeForm,
     forms.VendorForm,
     forms.ContractForm,
     forms.WarehouseForm,
     forms.DistributionForm,
     forms.ComplaintForm,
-):
-    form_class.needs_mission = True
+)
+
+
+def _form(form_class, request):
+    """A posted form; those offering the mission's places, projects or vendors get it."""
+    kwargs = {"mission": request.mission} if form_class in MISSION_FORMS else {}
+    return form_class(request.POST, request.FILES, **kwargs)
 
 
 def _manages(user):
@@ -146,7 +115,7 @@ def _programme(request, pk):
     return programme
 
 
-@_action("programme", "edit", forms.ProgrammeForm)
+@PROGRAMME("edit", forms.ProgrammeForm)
 def _edit(request, programme, form):
     if programme.code != form.cleaned_data["code"] and programme.cycles.exists():
         raise ValidationError({"code": _("The code is on the provider's files: keep it.")})
@@ -159,7 +128,7 @@ def _edit(request, programme, form):
     return _("Programme saved.")
 
 
-@_action("programme", "target", forms.EmptyForm)
+@PROGRAMME("target", forms.EmptyForm)
 def _target(request, programme, form):
     run = services.run_targeting(request.user, programme, request=request)
     return _("Targeting ran over %(n)s households: %(eligible)s reach the score.") % {
@@ -168,13 +137,13 @@ def _target(request, programme, form):
     }
 
 
-@_action("programme", "receive_cards", forms.ReceiveCardsForm)
+@PROGRAMME("receive_cards", forms.ReceiveCardsForm)
 def _receive(request, programme, form):
     n = cards.receive_cards(request.user, programme, form.cleaned_data["serials"], request=request)
     return _("%(n)s cards taken into stock.") % {"n": n}
 
 
-@_action("programme", "contract", forms.ContractForm)
+@PROGRAMME("contract", forms.ContractForm)
 def _contract(request, programme, form):
     data = form.cleaned_data
     redemptions.contract(
@@ -197,13 +166,8 @@ def programme_detail(request, pk):
     programme = _programme(request, pk)
     failed = {}
     if request.method == "POST":
-        response, failed = _post(
-            request,
-            "programme",
-            programme,
-            reverse("assistance:programme_detail", args=[pk]),
-            mission=request.mission,
-        )
+        back = reverse("assistance:programme_detail", args=[pk])
+        response, failed = PROGRAMME.run(request, programme, back, make_form=_form)
         if response:
             return response
     edit = failed.get("edit") or forms.ProgrammeForm(
@@ -233,7 +197,7 @@ def programme_detail(request, pk):
 # --- Targeting lists ------------------------------------------------------------------------
 
 
-@_action("run", "decide", forms.DecideForm)
+@RUN("decide", forms.DecideForm)
 def _decide(request, run, form):
     candidate = get_object_or_404(Candidate, pk=form.cleaned_data["candidate"], run=run)
     services.decide(
@@ -246,10 +210,13 @@ def _decide(request, run, form):
     return _("Decision recorded.")
 
 
-@_action("run", "approve", forms.EmptyForm)
+@RUN("approve", forms.EmptyForm)
 def _approve(request, run, form):
     services.approve_run(request.user, run, request=request)
-    excluded = run.candidates.filter(decision_reason__contains="duplicate").count()
+    # The approver decides nothing else: what they excluded, approval held back.
+    excluded = run.candidates.filter(
+        decision=Candidate.Decision.EXCLUDE, decided_by=request.user
+    ).count()
     if excluded:
         return _(
             "List approved and frozen; %(n)s households held back for a probable duplicate."
@@ -257,7 +224,7 @@ def _approve(request, run, form):
     return _("List approved and frozen.")
 
 
-@_action("run", "cycle", forms.CycleForm)
+@RUN("cycle", forms.CycleForm)
 def _cycle(request, run, form):
     cycle = services.create_cycle(
         request.user,
@@ -277,7 +244,8 @@ def run_detail(request, pk):
     )
     failed = {}
     if request.method == "POST":
-        response, failed = _post(request, "run", run, reverse("assistance:run_detail", args=[pk]))
+        back = reverse("assistance:run_detail", args=[pk])
+        response, failed = RUN.run(request, run, back, make_form=_form)
         if response:
             return response
     show = request.GET.get("show", "selected")
@@ -335,13 +303,13 @@ def _cycle_of(request, pk):
     return cycle
 
 
-@_action("cycle", "advance", forms.EmptyForm)
+@CYCLE("advance", forms.EmptyForm)
 def _advance(request, cycle, form):
     services.advance_cycle(request.user, cycle, request=request)
     return _("The cycle is now %(status)s.") % {"status": cycle.get_status_display()}
 
 
-@_action("cycle", "load_file", forms.EmptyForm)
+@CYCLE("load_file", forms.EmptyForm)
 def _load_file(request, cycle, form):
     content, record = cards.load_file(request.user, cycle, request=request)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
@@ -357,7 +325,7 @@ def _file(form):
     return upload.read(), upload.name
 
 
-@_action("cycle", "confirmation", forms.UploadForm)
+@CYCLE("confirmation", forms.UploadForm)
 def _confirmation(request, cycle, form):
     content, name = _file(form)
     result = cards.import_confirmation(request.user, cycle, content, name=name, request=request)
@@ -368,7 +336,7 @@ def _confirmation(request, cycle, form):
     )
 
 
-@_action("cycle", "redemptions", forms.UploadForm)
+@CYCLE("redemptions", forms.UploadForm)
 def _redemptions(request, cycle, form):
     content, name = _file(form)
     result = redemptions.import_redemptions(
@@ -382,13 +350,13 @@ def _redemptions(request, cycle, form):
     )
 
 
-@_action("cycle", "reconcile", forms.EmptyForm)
+@CYCLE("reconcile", forms.EmptyForm)
 def _reconcile(request, cycle, form):
     redemptions.reconcile(request.user, cycle, request=request)
     return _("Reconciliation updated.")
 
 
-@_action("cycle", "review", forms.ReviewAnomalyForm)
+@CYCLE("review", forms.ReviewAnomalyForm)
 def _review(request, cycle, form):
     anomaly = get_object_or_404(Anomaly, pk=form.cleaned_data["anomaly"], cycle=cycle)
     redemptions.review_anomaly(
@@ -401,7 +369,7 @@ def _review(request, cycle, form):
     return _("Anomaly reviewed.")
 
 
-@_action("cycle", "distribution", forms.DistributionForm)
+@CYCLE("distribution", forms.DistributionForm)
 def _distribution(request, cycle, form):
     distribution = inkind.plan_distribution(
         request.user, cycle, request=request, **form.cleaned_data
@@ -409,7 +377,7 @@ def _distribution(request, cycle, form):
     return redirect("assistance:distribution_detail", distribution.pk)
 
 
-@_action("cycle", "sample", forms.EmptyForm)
+@CYCLE("sample", forms.EmptyForm)
 def _sample(request, cycle, form):
     n = monitoring.draw_sample(request.user, cycle, request=request)
     return _("%(n)s households drawn for monitoring.") % {"n": n}
@@ -419,13 +387,8 @@ def cycle_detail(request, pk):
     cycle = _cycle_of(request, pk)
     failed = {}
     if request.method == "POST":
-        response, failed = _post(
-            request,
-            "cycle",
-            cycle,
-            reverse("assistance:cycle_detail", args=[pk]),
-            mission=request.mission,
-        )
+        back = reverse("assistance:cycle_detail", args=[pk])
+        response, failed = CYCLE.run(request, cycle, back, make_form=_form)
         if response:
             return response
     programme = cycle.programme
@@ -520,7 +483,7 @@ def _card(programme, form):
     return get_object_or_404(Card, pk=form.cleaned_data["card"], programme=programme)
 
 
-@_action("cards", "assign", forms.AssignCardForm)
+@CARDS("assign", forms.AssignCardForm)
 def _assign(request, programme, form):
     household = Household.objects.filter(
         mission=programme.mission, reference=form.cleaned_data["household"].strip()
@@ -534,7 +497,7 @@ def _assign(request, programme, form):
     }
 
 
-@_action("cards", "hand_over", forms.HandOverForm)
+@CARDS("hand_over", forms.HandOverForm)
 def _hand_over(request, programme, form):
     card = _card(programme, form)
     recipient = Membership.objects.filter(
@@ -554,7 +517,7 @@ def _hand_over(request, programme, form):
     return _("Card %(serial)s handed over.") % {"serial": card.serial}
 
 
-@_action("cards", "block", forms.BlockCardForm)
+@CARDS("block", forms.BlockCardForm)
 def _block(request, programme, form):
     card = cards.block_card(
         request.user, _card(programme, form), reason=form.cleaned_data["reason"], request=request
@@ -562,7 +525,7 @@ def _block(request, programme, form):
     return _("Card %(serial)s blocked.") % {"serial": card.serial}
 
 
-@_action("cards", "replace", forms.ReplaceCardForm)
+@CARDS("replace", forms.ReplaceCardForm)
 def _replace(request, programme, form):
     new = Card.objects.filter(
         programme=programme, serial=form.cleaned_data["serial"].strip()
@@ -578,7 +541,7 @@ def card_list(request, pk):
     failed = {}
     if request.method == "POST":
         back = reverse("assistance:card_list", args=[pk]) + "?" + request.GET.urlencode()
-        response, failed = _post(request, "cards", programme, back)
+        response, failed = CARDS.run(request, programme, back, make_form=_form)
         if response:
             return response
     status = request.GET.get("status", "")
@@ -647,7 +610,7 @@ def vendor_list(request):
     )
 
 
-@_action("warehouses", "new", forms.WarehouseForm)
+@WAREHOUSES("new", forms.WarehouseForm)
 def _new_warehouse(request, mission, form):
     inkind.add_warehouse(
         request.user, Warehouse(mission=mission, **form.cleaned_data), request=request
@@ -655,7 +618,7 @@ def _new_warehouse(request, mission, form):
     return _("Warehouse added.")
 
 
-@_action("warehouses", "move", forms.StockForm)
+@WAREHOUSES("move", forms.StockForm)
 def _move(request, mission, form):
     warehouse = get_object_or_404(Warehouse, pk=form.cleaned_data["warehouse"], mission=mission)
     data = form.cleaned_data
@@ -674,13 +637,8 @@ def _move(request, mission, form):
 def warehouse_list(request):
     failed = {}
     if request.method == "POST":
-        response, failed = _post(
-            request,
-            "warehouses",
-            request.mission,
-            reverse("assistance:warehouse_list"),
-            mission=request.mission,
-        )
+        back = reverse("assistance:warehouse_list")
+        response, failed = WAREHOUSES.run(request, request.mission, back, make_form=_form)
         if response:
             return response
     warehouses = list(Warehouse.objects.filter(mission=request.mission).select_related("location"))
@@ -705,7 +663,7 @@ def warehouse_list(request):
 # --- Distributions --------------------------------------------------------------------------
 
 
-@_action("distribution", "receipt", forms.ReceiptForm)
+@DISTRIBUTION("receipt", forms.ReceiptForm)
 def _receipt(request, distribution, form):
     data = form.cleaned_data
     receipt = get_object_or_404(Receipt, pk=data["receipt"], distribution=distribution)
@@ -730,7 +688,7 @@ def _receipt(request, distribution, form):
     return _("Kit handed over to %(household)s.") % {"household": receipt.household.reference}
 
 
-@_action("distribution", "close", forms.EmptyForm)
+@DISTRIBUTION("close", forms.EmptyForm)
 def _close(request, distribution, form):
     inkind.close_distribution(request.user, distribution, request=request)
     return _("Distribution closed.")
@@ -745,12 +703,8 @@ def distribution_detail(request, pk):
     services.require_programme(request.user, distribution.cycle.programme)
     failed = {}
     if request.method == "POST":
-        response, failed = _post(
-            request,
-            "distribution",
-            distribution,
-            reverse("assistance:distribution_detail", args=[pk]),
-        )
+        back = reverse("assistance:distribution_detail", args=[pk])
+        response, failed = DISTRIBUTION.run(request, distribution, back, make_form=_form)
         if response:
             return response
     lines = list(distribution.lines.select_related("household", "person"))

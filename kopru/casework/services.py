@@ -8,7 +8,7 @@ ServiceEvents through services.record_service."""
 import hashlib
 import uuid
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kopru.core import access, audit
 from kopru.core.models import AuditEvent, Location, Project, Sensitivity, User
+from kopru.core.money import parse as parse_money
 from kopru.services import services as ledger
 from kopru.services.models import Modality, Referral, ServiceEvent, ServiceType
 
@@ -604,19 +605,7 @@ def money(amount) -> str:
 
 def parse_amount(value):
     """A positive amount of lira with at most two decimals, as a Decimal (never a float)."""
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        amount = Decimal(str(value).strip().replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"amount": _("Enter an amount, e.g. 1250.50.")}) from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
-    if amount.as_tuple().exponent < -2:
-        raise ValidationError({"amount": _("Lira have at most two decimals.")})
-    if amount >= Decimal("10000000000"):
-        raise ValidationError({"amount": _("The amount is too large.")})
-    return amount.quantize(Decimal("0.01"))
+    return parse_money(value, "amount")
 
 
 def budget_figures(project):

@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopru.core import access, exports
+from kopru.core.actions import Actions
 from kopru.core.models import Project, Sensitivity
 from kopru.core.views import apply_errors
 from kopru.registry import selectors as people
@@ -50,15 +52,8 @@ HISTORY = {
     "need_receipted": gettext_lazy("Receipted"),
     "document_added": gettext_lazy("Document added"),
 }
-ACTIONS = {}  # action name -> (form class, handler); the case page posts one at a time
-
-
-def _action(name, form_class):
-    def register(handler):
-        ACTIONS[name] = (form_class, handler)
-        return handler
-
-    return register
+# The case page posts one action at a time.
+ACTIONS = Actions()
 
 
 def dashboard(request):
@@ -197,27 +192,12 @@ def case_detail(request, pk):
     case = _case(request, pk)
     failed = {}
     if request.method == "POST":
-        name = request.POST.get("action", "")
-        if name not in ACTIONS:
-            messages.error(request, _("Unknown action."))
-            return redirect("casework:case_detail", case.pk)
-        form_class, handler = ACTIONS[name]
-        form = _bound(form_class, request, case)
-        if form.is_valid():
-            try:
-                message = handler(request, case, form)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except PermissionDenied as exc:
-                messages.error(request, str(exc) or _("Your role may not do this."))
-                return redirect("casework:case_detail", case.pk)
-            else:
-                messages.success(request, message)
-                return redirect("casework:case_detail", case.pk)
-        for errors in form.errors.values():
-            for msg in errors:
-                messages.error(request, msg)
-        failed[name] = form
+        back = reverse("casework:case_detail", args=[case.pk])
+        response, failed = ACTIONS.run(
+            request, case, back, make_form=lambda cls, req: _bound(cls, req, case)
+        )
+        if response:
+            return response
         case.refresh_from_db()
     services.view_case(request.user, case, request=request)
     money = services.may_see_money(request.user, case)
@@ -298,13 +278,13 @@ def _case_context(request, case, money, failed):
     }
 
 
-@_action("intake", forms.IntakeForm)
+@ACTIONS("intake", forms.IntakeForm)
 def _intake(request, case, form):
     services.update_intake(request.user, case, request=request, **form.cleaned_data)
     return _("Intake saved.")
 
 
-@_action("assess", forms.AssessmentForm)
+@ACTIONS("assess", forms.AssessmentForm)
 def _assess(request, case, form):
     found = services.assess(
         request.user,
@@ -319,46 +299,46 @@ def _assess(request, case, form):
     }
 
 
-@_action("goal", forms.GoalForm)
+@ACTIONS("goal", forms.GoalForm)
 def _goal(request, case, form):
     services.add_goal(request.user, case, text=form.cleaned_data["text"], request=request)
     return _("Goal added.")
 
 
-@_action("action", forms.ActionForm)
+@ACTIONS("action", forms.ActionForm)
 def _add_action(request, case, form):
     goal = get_object_or_404(case.goals, pk=request.POST.get("goal"))
     services.add_action(request.user, goal, request=request, **form.cleaned_data)
     return _("Action added.")
 
 
-@_action("action_done", forms.EmptyForm)
+@ACTIONS("action_done", forms.EmptyForm)
 def _action_done(request, case, form):
     action = get_object_or_404(PlanAction, pk=request.POST.get("item"), goal__case=case)
     services.complete_action(request.user, action, request=request)
     return _("Action done.")
 
 
-@_action("goal_achieved", forms.EmptyForm)
+@ACTIONS("goal_achieved", forms.EmptyForm)
 def _goal_achieved(request, case, form):
     goal = get_object_or_404(case.goals, pk=request.POST.get("goal"))
     services.achieve_goal(request.user, goal, request=request)
     return _("Goal achieved.")
 
 
-@_action("submit_plan", forms.EmptyForm)
+@ACTIONS("submit_plan", forms.EmptyForm)
 def _submit_plan(request, case, form):
     approval = services.submit_plan(request.user, case, request=request)
     return _("Plan sent for approval.") if approval else _("Plan saved.")
 
 
-@_action("follow_up", forms.FollowUpForm)
+@ACTIONS("follow_up", forms.FollowUpForm)
 def _follow_up(request, case, form):
     services.record_follow_up(request.user, case, request=request, **form.cleaned_data)
     return _("Follow-up recorded.")
 
 
-@_action("transfer", forms.TransferForm)
+@ACTIONS("transfer", forms.TransferForm)
 def _transfer(request, case, form):
     worker = form.workers.get(form.cleaned_data["caseworker"])
     services.transfer(
@@ -372,19 +352,19 @@ def _transfer(request, case, form):
     return _("Case transferred to %(name)s.") % {"name": worker}
 
 
-@_action("close", forms.CloseForm)
+@ACTIONS("close", forms.CloseForm)
 def _close(request, case, form):
     approval = services.request_closure(request.user, case, request=request, **form.cleaned_data)
     return _("Closure sent for approval.") if approval else _("Case closed.")
 
 
-@_action("reopen", forms.ReopenForm)
+@ACTIONS("reopen", forms.ReopenForm)
 def _reopen(request, case, form):
     services.reopen(request.user, case, reason=form.cleaned_data["reason"], request=request)
     return _("Case reopened.")
 
 
-@_action("need", forms.NeedForm)
+@ACTIONS("need", forms.NeedForm)
 def _need(request, case, form):
     data = dict(form.cleaned_data)
     quote = data.pop("quote")
@@ -402,7 +382,7 @@ def _need(request, case, form):
     return _("Funding requested: %(amount)s.") % {"amount": services.money(need.amount)}
 
 
-@_action("document", forms.DocumentForm)
+@ACTIONS("document", forms.DocumentForm)
 def _document(request, case, form):
     need = get_object_or_404(case.needs, pk=request.POST.get("need"))
     upload = form.cleaned_data["file"]
@@ -417,7 +397,7 @@ def _document(request, case, form):
     return _("Document added.")
 
 
-@_action("cancel_need", forms.ReasonForm)
+@ACTIONS("cancel_need", forms.ReasonForm)
 def _cancel_need(request, case, form):
     need = get_object_or_404(case.needs, pk=request.POST.get("need"))
     services.cancel_need(request.user, need, reason=form.cleaned_data["reason"], request=request)

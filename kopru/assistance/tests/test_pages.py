@@ -114,6 +114,33 @@ def test_a_new_programme_is_saved_with_its_criteria_and_table(login, cash_canan,
     assert list(new.provinces.all()) == [location("TR63")]
 
 
+def test_a_turkish_officer_types_amounts_with_a_decimal_comma(login, cash_canan, programme):
+    client = login(cash_canan)
+    client.cookies["django_language"] = "tr"
+    fields = _new_programme(programme, budget="50.000,50", size_1="1500,00", cap="3.600")
+    answer = client.post(reverse("assistance:programme_new"), fields, HTTP_ACCEPT_LANGUAGE="tr")
+    assert answer.status_code == 302
+    new = Programme.objects.get(code="WIN-URFA")
+    assert new.budget == Decimal("50000.50")
+    # Stored in one notation, so an English-speaking colleague's next cycle reads it alike.
+    assert new.transfer_values == {
+        "by_size": {"1": "1500.00", "2": "2000.00"},
+        "extra_member": "250.00",
+        "cap": "3600.00",
+    }
+
+
+def test_a_second_programme_with_the_same_code_is_refused_on_the_field(
+    login, cash_canan, programme
+):
+    answer = login(cash_canan).post(
+        reverse("assistance:programme_new"), _new_programme(programme, code="MPC-URFA")
+    )
+    assert answer.status_code == 200
+    assert "Another programme has this code." in text_of(answer)
+    assert Programme.objects.filter(code="MPC-URFA").count() == 1
+
+
 def test_a_score_the_criteria_cannot_reach_is_refused_on_the_form(login, cash_canan, programme):
     answer = login(cash_canan).post(
         reverse("assistance:programme_new"), _new_programme(programme, cutoff="9")
