@@ -9,10 +9,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kopru.assistance.api import router as assistance_router
+from kopru.capacity.api import router as capacity_router
 from kopru.casework.api import router as casework_router
+from kopru.community.api import router as community_router
 from kopru.core.api import router as core_router
 from kopru.core.api_auth import DenyAll
+from kopru.education.api import router as education_router
 from kopru.health.api import router as health_router
+from kopru.livelihoods.api import router as livelihoods_router
 from kopru.mhpss.api import router as mhpss_router
 from kopru.registry.api import router as registry_router
 from kopru.reporting.api import router as reporting_router
@@ -77,4 +81,8 @@ api.add_router("/health/", health_router)
 api.add_router("/mhpss/", mhpss_router)
 api.add_router("/casework/", casework_router)
 api.add_router("/assistance/", assistance_router)
+api.add_router("/education/", education_router)
+api.add_router("/livelihoods/", livelihoods_router)
+api.add_router("/community/", community_router)
+api.add_router("/capacity/", capacity_router)
 api.add_router("/reporting/", reporting_router)

@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "kopru.mhpss",
     "kopru.casework",
     "kopru.assistance",
+    "kopru.education",
+    "kopru.livelihoods",
+    "kopru.community",
+    "kopru.capacity",
     "kopru.reporting",
 ]
 

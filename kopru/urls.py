@@ -14,6 +14,10 @@ urlpatterns = [
     path("mhpss/", include("kopru.mhpss.urls")),
     path("cases/", include("kopru.casework.urls")),
     path("assistance/", include("kopru.assistance.urls")),
+    path("education/", include("kopru.education.urls")),
+    path("livelihoods/", include("kopru.livelihoods.urls")),
+    path("community/", include("kopru.community.urls")),
+    path("capacity/", include("kopru.capacity.urls")),
     path("reports/", include("kopru.reporting.urls")),
     path("", include("kopru.core.urls")),
 ]

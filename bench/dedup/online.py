@@ -154,10 +154,13 @@ def main(size, seed=7):
     else:
         from kopru.core import demo
 
-        # The population replaces the demo's people; the assistance demo holds them in
-        # households and on cards (protected), so it is left out here.
+        # The population replaces the demo's people; the programme demos hold them in
+        # households, cards, routes, grants and referrals (protected), so they are left out.
+        programmes = ("assistance", "education", "livelihoods", "community", "capacity")
         demo.LOADERS[:] = [
-            f for f in demo.LOADERS if not f.__module__.startswith("kopru.assistance")
+            f
+            for f in demo.LOADERS
+            if not f.__module__.startswith(tuple(f"kopru.{a}" for a in programmes))
         ]
         load_demo()
         Person.objects.all().delete()

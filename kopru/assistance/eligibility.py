@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kopru.core import money
-from kopru.mhpss.measures import in_language
+from kopru.core.text import in_language
 from kopru.registry.models import Membership
 
 DATA = Path(__file__).resolve().parent / "data" / "criteria.json"

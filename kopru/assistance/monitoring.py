@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from kopru.core import access
 from kopru.core.models import AuditEvent
-from kopru.mhpss.measures import in_language
+from kopru.core.text import in_language
 
 from .eligibility import named
 from .models import Complaint, PdmResponse

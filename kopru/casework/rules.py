@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from kopru.mhpss.measures import in_language
+from kopru.core.text import in_language
 
 DATA = Path(__file__).resolve().parent / "data" / "casework.json"
 

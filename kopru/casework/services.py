@@ -10,14 +10,13 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kopru.core import access, audit
+from kopru.core import access, audit, uploads
 from kopru.core.models import AuditEvent, Location, Project, Sensitivity, User
 from kopru.core.money import parse as parse_money
 from kopru.services import services as ledger
@@ -42,11 +41,6 @@ CONTACTS = {
     "office": Modality.CENTRE,
     "phone": Modality.REMOTE,
     "outreach": Modality.MOBILE,
-}
-MAGIC = {  # the first bytes of each accepted type: the name and the browser's word are not proof
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
 OPEN_NEEDS = (Need.Status.REQUESTED, Need.Status.APPROVED)
 
@@ -847,62 +841,39 @@ def upload_document(actor, need, *, kind, name, content, request=None):
     if not may_see_money(actor, need.case):
         raise PermissionDenied(_("You cannot change this need."))
     limits = rules.uploads()
-    maximum = min(int(limits["max_bytes"]), int(settings.UPLOAD_MAX_BYTES))
     errors = {}
     if kind not in Document.Kind.values:
         errors["kind"] = _("Say what the document is.")
     if need.status in (Need.Status.CANCELLED, Need.Status.REJECTED):
         errors["file"] = _("This need is closed.")
-    if not content:
-        errors["file"] = _("The file is empty.")
-    elif len(content) > maximum:
-        errors["file"] = _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
-            "size": f"{len(content) / 1048576:.1f}",
-            "limit": f"{maximum / 1048576:.0f}",
-        }
-    content_type = (
-        next(
-            (t for t in limits["types"] if any(content.startswith(m) for m in MAGIC.get(t, ()))),
-            None,
-        )
-        if content
-        else None
-    )
-    if content and "file" not in errors and content_type is None:
-        errors["file"] = _("Upload a PDF, JPEG or PNG file.")
     if errors:
         raise ValidationError(errors)
+    content_type = uploads.check(content, limits["types"], max_bytes=limits["max_bytes"])
     digest = hashlib.sha256(content).hexdigest()
-    relative = f"casework/{need.case.mission.code}/{uuid.uuid4().hex}"
-    target = settings.UPLOAD_ROOT / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with transaction.atomic():
-        # A file whose row is rolled back stays unreferenced and unreadable; never the reverse.
-        target.write_bytes(content)
-        try:
-            document = Document.objects.create(
-                need=need,
-                kind=kind,
-                name=(name or "document")[-150:],
-                content_type=content_type,
-                size=len(content),
-                sha256=digest,
-                path=relative,
-                uploaded_by=actor,
-            )
-            _log(
-                actor,
-                need.case,
-                "document_added",
-                request,
-                category=Sensitivity.FINANCIAL,
-                need=need.pk,
-                kind=kind,
-                sha256=digest,
-            )
-        except Exception:
-            target.unlink(missing_ok=True)
-            raise
+    with (
+        transaction.atomic(),
+        uploads.stored(content, f"casework/{need.case.mission.code}") as relative,
+    ):
+        document = Document.objects.create(
+            need=need,
+            kind=kind,
+            name=(name or "document")[-150:],
+            content_type=content_type,
+            size=len(content),
+            sha256=digest,
+            path=relative,
+            uploaded_by=actor,
+        )
+        _log(
+            actor,
+            need.case,
+            "document_added",
+            request,
+            category=Sensitivity.FINANCIAL,
+            need=need.pk,
+            kind=kind,
+            sha256=digest,
+        )
     return document
 
 
@@ -910,7 +881,7 @@ def open_document(actor, document, *, request=None):
     """The bytes of a document, for someone who may see the need's money; audited."""
     if not may_see_money(actor, document.need.case):
         raise PermissionDenied(_("You cannot see this document."))
-    data = (settings.UPLOAD_ROOT / document.path).read_bytes()
+    data = uploads.read(document.path)
     audit.record(
         actor,
         AuditEvent.Action.VIEW,

@@ -23,6 +23,7 @@ STRINGS = [
     _("Education officer"),
     _("Livelihoods officer"),
     _("Shelter engineer"),
+    _("Migration health project officer"),
     _("Data clerk"),
     _("Interpreter"),
     _("Read-only partner"),
@@ -39,6 +40,10 @@ STRINGS = [
     _("School transport, courses and special education."),
     _("Skills profiles, job placement, grants and mentoring."),
     _("Community stabilisation projects, home repairs and rental agreements."),
+    _(
+        "Health needs surveys, trainings for government agencies, the coordination council, "
+        "legislation review, referrals to prevention and vaccination."
+    ),
     _("Registers people and households, checks duplicates, records consent."),
     _("Booked for appointments; sees only the appointments assigned."),
     _("Reads aggregate figures shared with partners."),

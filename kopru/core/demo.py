@@ -26,6 +26,7 @@ USERS = [
     ("education_officer", "Fatma", "Koç", ["TR"]),
     ("livelihoods_officer", "Emre", "Öztürk", ["TR"]),
     ("shelter_engineer", "Burak", "Aslan", ["TR"]),
+    ("capacity_officer", "Alena", "Kavaleva", ["BY"]),
     ("clerk", "Merve", "Doğan", ["TR"]),
     ("interpreter", "Rania", "Haddad", ["TR"]),
     ("partner", "Deniz", "Polat", ["TR"]),
@@ -83,7 +84,14 @@ TEAMS = [
         ["livelihoods_officer"],
         ["TR35", "TR01"],
     ),
-    ("Community stabilisation", "Yüreğir Community Centre", ["shelter_engineer"], ["TR01", "TR80"]),
+    # The seeds' seven stabilisation projects span six provinces; repairs and rentals are in
+    # Adana, Osmaniye and Gaziantep.
+    (
+        "Community stabilisation",
+        "Yüreğir Community Centre",
+        ["shelter_engineer"],
+        ["TR01", "TR80", "TR27", "TR31", "TR35", "TR45", "TR46"],
+    ),
     ("Registration Şanlıurfa", "Haliliye Community Centre", ["clerk"], ["TR63"]),
     (
         "Partner liaison Gaziantep",
@@ -92,6 +100,9 @@ TEAMS = [
         ["TR27"],
     ),
 ]
+
+# The Belarus project's team: surveys, trainings, the council, legislation, prevention.
+BELARUS_TEAM = "Migration health project Minsk"
 
 # (code, name, donor, grant code, start, end, provinces, targets)
 PROJECTS = [
@@ -201,7 +212,7 @@ def load_demo():
                 first_name=first,
                 last_name=last,
                 role=roles[username],
-                language="en",
+                language="ru" if codes == ["BY"] else "en",  # Belarus works in Russian
             )
             services.save_user(
                 admin, user, missions=[missions[c] for c in codes], password=password
@@ -246,6 +257,18 @@ def load_demo():
             Team(mission=tr, name=name, base=sites[base], supervisor=supervisor),
             locations=list(Location.objects.filter(pcode__in=codes)),
             members=[users[m] for m in members],
+        )
+
+    if not Team.objects.filter(mission=by, name=BELARUS_TEAM).exists():
+        services.save_team(
+            admin,
+            Team(
+                mission=by,
+                name=BELARUS_TEAM,
+                base=Location.objects.get(mission=by, level="site", name="Kopru office Minsk"),
+            ),
+            locations=list(Location.objects.filter(pcode__in=["BY02", "BY06"])),
+            members=[users["capacity_officer"]],
         )
 
     for code, name, donor, grant, start, end, provinces, targets in PROJECTS:

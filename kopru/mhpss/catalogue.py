@@ -6,7 +6,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from .measures import in_language
+from kopru.core.text import in_language
 
 DATA = Path(__file__).resolve().parent / "data" / "activities.json"
 

@@ -11,8 +11,9 @@ from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from kopru.core.text import in_language
 
 DATA = Path(__file__).resolve().parent / "data" / "measures.json"
 
@@ -31,11 +32,6 @@ def instrument(code):
     if found is None:
         raise ValidationError({"instrument": _("Choose a measure from the list.")})
     return found
-
-
-def in_language(texts: dict, language=None) -> str:
-    language = (language or get_language() or "en")[:2]
-    return texts.get(language) or texts["en"]
 
 
 @dataclass

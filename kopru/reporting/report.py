@@ -117,6 +117,31 @@ class Line:
 
 
 @dataclass
+class PanelRow:
+    """A programme figure that is not a count of people reached (a training's mean test
+    improvement, projects completed). `people` is how many people stand behind it: a shared
+    report leaves the value out when they are fewer than its threshold."""
+
+    label: str
+    value: str
+    people: int | None = None
+    hidden: bool = False
+
+
+@dataclass
+class Panel:
+    title: str
+    rows: list  # PanelRow
+    note: str = ""
+
+
+# Programme apps add their figures here from their hooks module: callables
+# (scope, period) -> Panel | None, reading their own tables for what service events cannot
+# carry. Counts of people and services stay with the service events.
+PANELS = []
+
+
+@dataclass
 class Report:
     scope: Scope
     period: Period
@@ -134,6 +159,7 @@ class Report:
     filters: list  # (label, value) of the filters applied
     shared: bool = False
     threshold: int = 0
+    panels: list = field(default_factory=list)
     hidden: set = field(default_factory=set)  # headline figures left out; "sex_age" cells
 
     def shown(self, name):
@@ -312,6 +338,7 @@ def build(scope, period, *, shared=False, threshold=None, months=False) -> Repor
         generated_at=timezone.now(),
         filters=_filters(scope),
         shared=shared,
+        panels=[panel for source in PANELS if (panel := source(scope, period))],
     )
     if shared:
         _protect(rep, threshold or settings.KOPRU_DISCLOSURE_THRESHOLD)
@@ -326,6 +353,9 @@ def _protect(rep, threshold):
     and disability with the registered total. Services are not people and stay."""
     rep.threshold = threshold
     f = rep.figures
+    for panel in rep.panels:
+        for row in panel.rows:
+            row.hidden = row.people is not None and 0 < row.people < threshold
     everything = ("total", "unique", "headcount", "households")
     lists = [rep.sectors, rep.units, rep.provinces, rep.sites, rep.projects, rep.donors]
     lists += [s.children for s in rep.sectors]

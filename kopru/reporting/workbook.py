@@ -144,6 +144,17 @@ def quarterly(r) -> bytes:
         ],
         [[_("Washington Group cut-off"), r.disability["unique"], r.disability["headcount"]]],
     )
+    if r.panels:
+        _sheet(
+            book,
+            _("Programme figures"),
+            [_("Programme"), _("Figure"), _("Value")],
+            [
+                [panel.title, row.label, None if row.hidden else row.value]
+                for panel in r.panels
+                for row in panel.rows
+            ],
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -452,3 +452,77 @@ def test_a_cash_officer_reconciles_a_cycle_and_reviews_an_anomaly(
     assert "Staff misconduct" in page.inner_text("main")
     context.close()
     assert errors == []
+
+
+def test_the_other_programmes_work_in_turkish_arabic_and_russian(browser, live_server, demo):
+    """Issue 9's check: each programme's demo quarter on its pages in the officer's language
+    (Turkish, Arabic right-to-left, Russian for Belarus), and the Belarus report's trainings,
+    test improvement and people reached by vaccination."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kopru.community.models import StabilisationProject
+    from kopru.core.models import Mission
+    from kopru.education.models import Route
+    from kopru.livelihoods.models import Vacancy
+
+    base = live_server.url
+    errors = []
+
+    def open_as(username, language=None):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        sign_in(page, base, username)
+        if language:
+            page.click(f"button[lang={language}]")
+            page.wait_for_load_state()
+        return context, page
+
+    context, page = open_as("education_officer", "tr")
+    page.goto(f"{base}/education/")
+    assert page.get_attribute("html", "lang") == "tr"
+    assert "Okul taşımacılığı" in page.inner_text("main")
+    route = Route.objects.get(code="SUR-01")
+    page.goto(f"{base}/education/routes/{route.pk}/")
+    assert "SUR-01" in page.inner_text("main")
+    context.close()
+
+    context, page = open_as("shelter_engineer", "ar")
+    project = StabilisationProject.objects.filter(status="completed").first()
+    page.goto(f"{base}/community/projects/{project.pk}/")
+    assert page.get_attribute("html", "dir") == "rtl"
+    main = page.inner_text("main")
+    assert project.title in main and "المراحل" in main
+    assert page.locator("main img").count() >= 1  # progress photos, served after the check
+    assert page.evaluate("document.querySelector('main img').naturalWidth") > 0
+    context.close()
+
+    context, page = open_as("livelihoods_officer", "tr")
+    vacancy = Vacancy.objects.order_by("pk").first()
+    page.goto(f"{base}/livelihoods/vacancies/{vacancy.pk}/")
+    assert "Uyan profiller, en iyisi önce" in page.inner_text("main")
+    context.close()
+
+    context, page = open_as("capacity_officer")  # works in Russian by her profile
+    page.goto(f"{base}/capacity/")
+    assert page.get_attribute("html", "lang") == "ru"
+    assert "Здоровье мигрантов и инфекционные заболевания" in page.inner_text("main")
+    context.close()
+
+    context, page = open_as("admin")
+    page.goto(f"{base}/")
+    page.click(f"a.dropdown-toggle:text-is('{Mission.objects.get(code='TR')}')")
+    with page.expect_navigation():
+        page.click(f"button.dropdown-item:text-is('{Mission.objects.get(code='BY')}')")
+    today = timezone.localdate()
+    page.goto(
+        f"{base}/reports/quarterly/?period=custom&start={today - timedelta(days=120)}&end={today}"
+    )
+    main = page.inner_text("main")
+    assert "Capacity building, coordination council and legislation review" in main
+    assert "Mean improvement" in main and "Trainings held" in main
+    assert "Vaccination" in main and "Prevention of communicable diseases" in main
+    context.close()
+    assert [e for e in errors if "403" not in e] == []

@@ -233,7 +233,7 @@ def test_a_quote_that_is_not_a_document_is_refused_and_nothing_is_kept(
         ecm_case.get_absolute_url(), need_form(ecm_case.project, quote=quote)
     )
     assert page.status_code == 200
-    assert "Upload a PDF, JPEG or PNG file." in text_of(page)
+    assert "Upload a file of one of these types: PDF, JPEG, PNG." in text_of(page)
     assert not Document.objects.exists()
     assert not Need.objects.exists()  # the need and its quote are one request
     assert [p for p in uploads.rglob("*") if p.is_file()] == []
@@ -378,7 +378,7 @@ def test_a_receipt_that_is_not_a_document_leaves_the_need_paid(
         {"need": approved.pk, "step": "receipt", "file": SimpleUploadedFile("r.pdf", PROGRAM)},
         follow=True,
     )
-    assert "Upload a PDF, JPEG or PNG file." in text_of(page)
+    assert "Upload a file of one of these types: PDF, JPEG, PNG." in text_of(page)
     approved.refresh_from_db()
     assert approved.status == Need.Status.PAID
     assert not Document.objects.exists()

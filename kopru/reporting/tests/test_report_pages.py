@@ -110,3 +110,30 @@ def test_the_pdf_in_turkish_and_arabic_draws_the_map_and_the_charts(
     client.cookies["django_language"] = language
     pdf = client.get("/reports/quarterly.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_programme_panel_shows_its_figures_and_a_shared_report_hides_the_few(
+    login, me_murat, served, monkeypatch
+):
+    """Programme apps add figures that are not counts (a training's test improvement); a
+    figure resting on fewer people than the threshold is left out of a shared report."""
+
+    def trainings(scope, period):
+        return report.Panel(
+            "Trainings for government agencies",
+            [
+                report.PanelRow("Mean improvement", "+24 points", people=40),
+                report.PanelRow("Share improved", "2 of 3", people=3),
+            ],
+        )
+
+    monkeypatch.setattr(report, "PANELS", [trainings, lambda scope, period: None])
+    client = login(me_murat)
+    inside = client.get("/reports/quarterly/").content.decode()
+    assert "Trainings for government agencies" in inside
+    assert "+24 points" in inside and "2 of 3" in inside
+    shared = client.get("/reports/quarterly/", {"shared": "on"}).content.decode()
+    assert "+24 points" in shared and "2 of 3" not in shared
+    book = load_workbook(io.BytesIO(client.get("/reports/quarterly.xlsx").content))
+    rows = list(book["Programme figures"].values)
+    assert ("Trainings for government agencies", "Share improved", "2 of 3") in rows

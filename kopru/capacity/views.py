@@ -1,0 +1,1 @@
+"""Pages of capacity: thin, every write through the app's services."""
