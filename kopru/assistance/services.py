@@ -27,11 +27,7 @@ BATCH = 5000
 
 
 def _ensure(actor, mission, capability):
-    access.require(actor, capability)
-    if not access.in_mission(actor, mission):
-        raise PermissionDenied(_("You do not work in this mission."))
-    if not access.can_see_category(actor, Sensitivity.FINANCIAL):
-        raise PermissionDenied(_("Your role does not see financial records."))
+    access.ensure(actor, mission, capability, category=Sensitivity.FINANCIAL)
 
 
 def may_work_on(user, programme):

@@ -248,7 +248,6 @@ def list_participants(request, agency: str = "", q: str = ""):
 )
 def create_participant(request, body: ParticipantIn):
     mission = request.mission
-    trainings.load_agencies(mission)
     existing = Participant.objects.filter(uid=body.uid, mission=mission).exists()
     participant = trainings.save_participant(
         request.user,

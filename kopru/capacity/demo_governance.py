@@ -212,7 +212,6 @@ def load_demo_governance():
     project = Project.objects.filter(mission=by, code="BY-CD-2026").first()
     today = governance.today(by)
     rng = random.Random(SEED)
-    trainings.load_agencies(by)
     agencies = {a.code: a for a in Agency.objects.filter(mission=by)}
     staff = _staff(officer, by, agencies, rng)
     _trainings(officer, by, site, project, staff, rng, today)

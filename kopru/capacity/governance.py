@@ -9,7 +9,7 @@ import zoneinfo
 from functools import cache
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,15 +23,12 @@ CAPABILITY = "capacity.manage"
 
 
 def ensure(actor, mission):
-    access.require(actor, CAPABILITY)
-    if not access.in_mission(actor, mission):
-        raise PermissionDenied(_("You do not work in this mission."))
+    access.ensure(actor, mission, CAPABILITY)
 
 
 def ensure_place(actor, location):
     """A record tied to a place is written and read by the teams working there."""
-    if not access.can_see_location(actor, location):
-        raise PermissionDenied(_("This place is outside your teams' locations."))
+    access.ensure(actor, location.mission, CAPABILITY, location=location)
 
 
 def place_error(actor, mission, location, *, levels):

@@ -23,11 +23,7 @@ MAX_ERRORS_SHOWN = 200
 
 
 def _ensure(actor, mission):
-    access.require(actor, "capacity.manage")
-    if not access.in_mission(actor, mission):
-        raise PermissionDenied(_("You do not work in this mission."))
-    if not access.can_see_category(actor, Sensitivity.HEALTH):
-        raise PermissionDenied(_("Your role does not see health records."))
+    access.ensure(actor, mission, "capacity.manage", category=Sensitivity.HEALTH)
 
 
 def may_read(user, mission):

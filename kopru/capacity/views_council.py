@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kopru.core.actions import Actions
 from kopru.core.views import apply_errors
 
-from . import council, trainings
+from . import council
 from . import forms_council as forms
 from . import governance as rules
 from .models import ActionItem, Council, Meeting, Member
@@ -89,7 +89,6 @@ def _meeting(request, target, form):
 def council_detail(request, pk):
     target = _council(request, pk)
     mission = target.mission
-    trainings.load_agencies(mission)
     failed = {}
     if request.method == "POST":
         kwargs = {forms.MemberForm: {"mission": mission}, forms.MeetingForm: {"council": target}}

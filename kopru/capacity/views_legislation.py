@@ -16,7 +16,7 @@ from kopru.core.views import apply_errors
 
 from . import forms_legislation as forms
 from . import governance as rules
-from . import legislation, trainings
+from . import legislation
 from .models import Agency, Instrument, Recommendation
 
 INSTRUMENT, RECOMMENDATION = Actions(), Actions()
@@ -101,7 +101,6 @@ def _recommendation(request, instrument, form):
 
 def instrument_detail(request, pk):
     instrument = get_object_or_404(Instrument, pk=pk, mission=request.mission)
-    trainings.load_agencies(instrument.mission)
     failed = {}
     if request.method == "POST":
         back = reverse("capacity:instrument_detail", args=[pk])

@@ -180,7 +180,6 @@ def training_detail(request, pk):
 
 def participant_list(request):
     mission = request.mission
-    trainings.load_agencies(mission)
     form = forms.ParticipantForm(request.POST or None, mission=mission)
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,7 +249,6 @@ def participant_detail(request, pk):
 
 def agency_list(request):
     mission = request.mission
-    trainings.load_agencies(mission)
     form = forms.AgencyForm(request.POST or None, mission=mission)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -19,7 +19,6 @@ import random
 import uuid
 from decimal import Decimal
 
-from kopru.core import services as core
 from kopru.core.models import Location, Mission, Project, User
 from kopru.registry import services as registry
 from kopru.registry.demo import named_person
@@ -160,25 +159,8 @@ def _families(officer, mission, today):
 
 
 def _funding(mission, today):
-    found = Project.objects.filter(mission=mission, code=PROJECT_CODE).first()
-    if found:
-        return found
-    admin = User.objects.get(username="admin")
-    return core.create_project(
-        admin,
-        uid=_uid("project"),
-        mission=mission,
-        code=PROJECT_CODE,
-        name="Community stabilisation and shelter",
-        donor_name="European Union (Facility for Refugees in Türkiye)",
-        grant_code="FRIT-CST-2026-03",
-        start_date=dt.date(today.year, 1, 1),
-        end_date=dt.date(today.year, 12, 31),
-        provinces=list(
-            Location.objects.filter(pcode__in=["TR01", "TR27", "TR31", "TR35", "TR45", "TR46"])
-        ),
-        targets=[("People reached by community stabilisation", 6199, "people")],
-    )
+    """The project the core demo set up for this work (core/demo.py PROJECTS)."""
+    return Project.objects.get(mission=mission, code=PROJECT_CODE)
 
 
 def load_demo_community():

@@ -13,15 +13,15 @@ import zoneinfo
 from functools import cache
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopru.core import access, audit
 from kopru.core.models import AuditEvent, Location, Sensitivity
 from kopru.core.text import in_language
+from kopru.services import catalogue
 from kopru.services import services as ledger
-from kopru.services.models import ServiceType
 
 DATA = Path(__file__).parent / "data"
 CAPABILITY = "community.manage"
@@ -68,13 +68,13 @@ def choices(entries):
 def ensure(actor, mission, location=None, *, financial=False):
     """The actor manages community work in this mission, at this place; financial records
     need the category."""
-    access.require(actor, CAPABILITY)
-    if not access.in_mission(actor, mission):
-        raise PermissionDenied(_("You do not work in this mission."))
-    if location is not None and not access.can_see_location(actor, location):
-        raise PermissionDenied(_("This place is outside your teams' places."))
-    if financial and not access.can_see_category(actor, Sensitivity.FINANCIAL):
-        raise PermissionDenied(_("Your role does not see financial records."))
+    access.ensure(
+        actor,
+        mission,
+        CAPABILITY,
+        location=location,
+        category=Sensitivity.FINANCIAL if financial else None,
+    )
 
 
 def may_see_money(user):
@@ -152,16 +152,7 @@ def moment_of(day, mission):
 # --- Service events -------------------------------------------------------------------------
 
 
-def service_type(mission, code):
-    found = ServiceType.objects.filter(mission=mission, code=code, active=True).first()
-    if found is None:
-        raise ValidationError(
-            {
-                "service_type": _("This mission's catalogue does not offer %(code)s.")
-                % {"code": code}
-            }
-        )
-    return found
+service_type = catalogue.offered
 
 
 def record_event(

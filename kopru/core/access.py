@@ -13,6 +13,7 @@ Roles and their capabilities ship as data in core/data/roles.json.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .models import Location, Mission, Sensitivity
 
@@ -534,3 +535,28 @@ def categories(user) -> frozenset:
 
 def can_see_category(user, category: str) -> bool:
     return category in categories(user)
+
+
+# --- The check a write function makes first ---------------------------------------------------
+
+
+def _category_refused(category):
+    return {
+        Sensitivity.FINANCIAL: _("Your role does not see financial records."),
+        Sensitivity.HEALTH: _("Your role does not see health records."),
+        Sensitivity.MENTAL_HEALTH: _("Your role does not see mental-health records."),
+        Sensitivity.PROTECTION: _("Your role does not see protection records."),
+    }.get(category, _("Your role does not see this kind of record."))
+
+
+def ensure(user, mission, capability, *, location=None, category=None) -> None:
+    """Refuse, with the reason in the user's language, unless the user holds `capability`,
+    works in `mission`, covers `location` (when given) through their teams and sees the
+    data's `category` (when it is not general)."""
+    require(user, capability)
+    if not in_mission(user, mission):
+        raise PermissionDenied(_("You do not work in this mission."))
+    if location is not None and not can_see_location(user, location):
+        raise PermissionDenied(_("This place is outside your teams' places."))
+    if category is not None and not can_see_category(user, category):
+        raise PermissionDenied(_category_refused(category))

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,16 +29,12 @@ def rules():
 
 
 def ensure(actor, mission):
-    access.require(actor, CAPABILITY)
-    if not access.in_mission(actor, mission):
-        raise PermissionDenied(_("You do not work in this mission."))
+    access.ensure(actor, mission, CAPABILITY)
 
 
 def ensure_place(actor, location):
     """The record's place must be among the user's teams' places."""
-    ensure(actor, location.mission)
-    if not access.can_see_location(actor, location):
-        raise PermissionDenied(_("This place is outside your teams' places."))
+    access.ensure(actor, location.mission, CAPABILITY, location=location)
 
 
 def audit_it(actor, obj, action=AuditEvent.Action.CHANGE, request=None, **details):

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from kopru.core import access
 from kopru.core.models import AuditEvent, Location
 from kopru.registry.models import WG_DOMAINS, Person
-from kopru.services import referrals
+from kopru.services import catalogue, referrals
 from kopru.services import services as ledger
-from kopru.services.models import Modality, Provider, Referral, ServiceType
+from kopru.services.models import Modality, Provider, Referral
 
 from .models import FollowUp, SpecialCase
 from .services import age_on, audit_it, ensure, ensure_place, not_future, rules, when
@@ -140,7 +140,7 @@ def refer(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    service_type = ServiceType.objects.filter(mission=child.mission, code=SERVICE).first()
+    service_type = catalogue.offered(child.mission, SERVICE)
     with transaction.atomic():
         case_uid = uid or uuid.uuid4()
         referral = referrals.make_referral(
@@ -228,7 +228,7 @@ def record_follow_up(
             mission,
             uid=uuid.uuid5(follow_uid, "service"),
             request=request,
-            service_type=ServiceType.objects.get(mission=mission, code=SERVICE),
+            service_type=catalogue.offered(mission, SERVICE),
             person=case.child,
             at=at,
             location=place,

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from kopru.core import access, money
 from kopru.core.models import AuditEvent, Location, Project
 from kopru.registry.models import Person
+from kopru.services import catalogue
 from kopru.services import services as ledger
-from kopru.services.models import Modality, ServiceType
+from kopru.services.models import Modality
 
 from .models import Enrolment, Period, PupilMonth, Ride, Route, Sheet, Stop
 from .services import age_on, audit_it, ensure, ensure_place, is_school_day, not_future, rules
@@ -468,7 +469,7 @@ def settle_month(actor, enrolment, month, *, request=None):
         enrolment=enrolment, month=month
     )
     if first and record.event_id is None:
-        service_type = ServiceType.objects.get(mission=route.mission, code=SERVICE)
+        service_type = catalogue.offered(route.mission, SERVICE)
         record.event = ledger.record_service(
             actor,
             route.mission,

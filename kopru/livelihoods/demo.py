@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from kopru.core.demo import moment
-from kopru.core.models import Location, User
+from kopru.core.models import Location, Project, User
 from kopru.registry.models import Person
 
 from . import grants, matching, skills
@@ -263,10 +263,12 @@ def _score(user, application, call, rng, bias):
 
 
 def _grants(officer, head, mission, provinces, adults, youth, rng, today):
+    project = Project.objects.filter(mission=mission, code="LIV-2026").first()
     both = [provinces["TR35"], provinces["TR01"]]
     business = grants.open_call(
         officer,
         mission=mission,
+        project=project,
         kind="business_in_kind",
         uid=_uid("call/business"),
         title="In-kind grants to migrant-owned businesses, Izmir and Adana",
@@ -321,6 +323,7 @@ def _grants(officer, head, mission, provinces, adults, youth, rng, today):
     youth_call = grants.open_call(
         officer,
         mission=mission,
+        project=project,
         kind="youth_team",
         uid=_uid("call/youth"),
         title="Youth entrepreneur teams 2026",
@@ -383,6 +386,7 @@ def _grants(officer, head, mission, provinces, adults, youth, rng, today):
     farm = grants.open_call(
         officer,
         mission=mission,
+        project=project,
         kind="agriculture",
         uid=_uid("call/agriculture"),
         title="Agriculture support, Adana",

@@ -7,7 +7,7 @@ Who: `livelihoods.manage` (the livelihoods officer) records; `livelihoods.award`
 unit) awards or rejects. Within a mission, a role that is not mission-wide works only in its
 teams' places. Grants are financial data."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,16 +18,11 @@ MANAGE, AWARD = "livelihoods.manage", "livelihoods.award"
 
 
 def _ensure(actor, mission, capability=MANAGE, *, financial=False):
-    access.require(actor, capability)
-    if not access.in_mission(actor, mission):
-        raise PermissionDenied(_("You do not work in this mission."))
-    if financial and not access.can_see_category(actor, Sensitivity.FINANCIAL):
-        raise PermissionDenied(_("Your role does not see financial records."))
+    access.ensure(actor, mission, capability, category=Sensitivity.FINANCIAL if financial else None)
 
 
 def _ensure_place(actor, location):
-    if not access.can_see_location(actor, location):
-        raise PermissionDenied(_("This place is outside your teams' places."))
+    access.ensure(actor, location.mission, f"{MANAGE}|{AWARD}", location=location)
 
 
 def _audit(

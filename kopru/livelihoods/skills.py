@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from kopru.core import access, money
 from kopru.core.models import AuditEvent, Location
 from kopru.registry.models import Person
+from kopru.services import catalogue
 from kopru.services import services as ledger
-from kopru.services.models import Modality, ServiceType
+from kopru.services.models import Modality
 
 from . import codes
 from .models import Employer, FollowUp, Placement, Profile, Vacancy
@@ -31,8 +32,7 @@ def add_months(day, months):
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def service_type(mission, code):
-    return ServiceType.objects.filter(mission=mission, code=code).first()
+service_type = catalogue.offered
 
 
 def at_noon(day):

@@ -6,6 +6,9 @@ and keeps an administrator's choice of what is active."""
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from kopru.core.models import Mission
 
 from .models import InterpretingLanguage, Sector, ServiceType, SubSector, Unit
@@ -15,6 +18,20 @@ DATA = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
 def shipped():
     return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def offered(mission, code):
+    """The mission's service type `code` for a programme to record, or ValidationError when
+    the catalogue does not offer it (or an administrator switched it off)."""
+    found = ServiceType.objects.filter(mission=mission, code=code, active=True).first()
+    if found is None:
+        raise ValidationError(
+            {
+                "service_type": _("This mission's catalogue does not offer %(code)s.")
+                % {"code": code}
+            }
+        )
+    return found
 
 
 def load_catalogue(missions=None):

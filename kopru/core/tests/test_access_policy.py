@@ -144,3 +144,28 @@ def test_mission_wide_roles_are_the_administrator_the_me_officer_and_the_head_of
     }
     assert Team.objects.count() == 0  # reference data creates no teams
     assert location("TR34").level == "province"
+
+
+def test_a_write_is_refused_with_the_reason_capability_mission_place_then_category(
+    caseworker_omer, minsk_me_officer, fatih_clinic, sahinbey_centre
+):
+    from django.core.exceptions import PermissionDenied
+
+    tr = mission("TR")
+
+    def refusal(user, where, **kwargs):
+        with pytest.raises(PermissionDenied) as refused:
+            access.ensure(user, where, "casework.manage", **kwargs)
+        return str(refused.value)
+
+    assert refusal(minsk_me_officer, mission("BY")) == "casework.manage"  # no such capability
+    assert access.ensure(caseworker_omer, tr, "casework.manage", location=sahinbey_centre) is None
+    assert refusal(caseworker_omer, mission("BY")) == "You do not work in this mission."
+    assert (
+        refusal(caseworker_omer, tr, location=fatih_clinic)
+        == "This place is outside your teams' places."
+    )
+    assert (
+        refusal(caseworker_omer, tr, category=Sensitivity.HEALTH)
+        == "Your role does not see health records."
+    )
