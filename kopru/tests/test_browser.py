@@ -504,6 +504,11 @@ def test_the_other_programmes_work_in_turkish_arabic_and_russian(browser, live_s
     main = page.inner_text("main")
     assert project.title in main and "المراحل" in main
     assert page.locator("main img").count() >= 1  # progress photos, served after the check
+    # The photos load lazily: scroll to the first, as a reader would, and wait for it to draw.
+    page.locator("main img").first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('main img'); return i.complete }"
+    )
     assert page.evaluate("document.querySelector('main img').naturalWidth") > 0
     context.close()
 
