@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kopru.core import money
 from kopru.core.models import AuditEvent
 from kopru.services import services as ledger
 from kopru.services.models import Modality
@@ -305,7 +306,11 @@ def import_confirmation(actor, cycle, content, *, name="", layout="default", at=
         elif amount != entitlement.amount:
             errors.append(
                 _("Line %(line)s: %(amount)s differs from the entitlement, %(entitled)s.")
-                % {"line": line, "amount": amount, "entitled": entitlement.amount}
+                % {
+                    "line": line,
+                    "amount": money.display(amount),
+                    "entitled": money.display(entitlement.amount),
+                }
             )
         elif status not in columns["loaded"] + columns["failed"]:
             errors.append(

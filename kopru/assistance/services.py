@@ -328,7 +328,7 @@ def create_cycle(actor, run, *, starts_on, ends_on, request=None):
         raise ValidationError(
             {
                 "run": _("The cycle needs %(total)s; the budget has %(left)s left.")
-                % {"total": f"{total:,.2f}", "left": f"{programme.budget - spent:,.2f}"}
+                % {"total": money.display(total), "left": money.display(programme.budget - spent)}
             }
         )
     with transaction.atomic():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kopru.core import access, audit, uploads
 from kopru.core.models import AuditEvent, Location, Project, Sensitivity, User
+from kopru.core.money import display as display_money
 from kopru.core.money import parse as parse_money
 from kopru.services import services as ledger
 from kopru.services.models import Modality, Referral, ServiceEvent, ServiceType
@@ -594,7 +595,7 @@ def reopen(actor, case, *, reason, request=None):
 
 
 def money(amount) -> str:
-    return f"{amount:,.2f} {rules.currency()}"
+    return f"{display_money(amount)} {rules.currency()}"
 
 
 def parse_amount(value):

@@ -91,7 +91,7 @@ def save_project(actor, project, *, request=None):
         errors["ends_on"] = _("The project ends after it starts.")
     if project.pk and "budget" not in errors and project.budget < spent(project):
         errors["budget"] = _("The contractor has already been paid %(spent)s.") % {
-            "spent": f"{spent(project):,.2f}"
+            "spent": money.display(spent(project))
         }
     if errors:
         raise ValidationError(errors)
@@ -252,7 +252,7 @@ def record_payment(actor, project, *, amount, paid_on, reference, uid=None, requ
         errors["reference"] = _("A payment with this reference is already recorded.")
     if "amount" not in errors and spent(project) + amount > project.budget:
         errors["amount"] = _("This goes beyond the budget: %(left)s is left.") % {
-            "left": f"{project.budget - spent(project):,.2f}"
+            "left": money.display(project.budget - spent(project))
         }
     if errors:
         raise ValidationError(errors)

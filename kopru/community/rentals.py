@@ -21,7 +21,7 @@ from kopru.core.models import AuditEvent
 from kopru.services.models import Modality
 
 from . import services
-from .models import RentalAgreement, RentPayment
+from .models import Dwelling, RentalAgreement, RentPayment
 
 
 def _ensure(actor, agreement):
@@ -157,6 +157,12 @@ def sign(actor, agreement, *, request=None):
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # One signing at a time per dwelling, so two agreements (or two renewals) never overlap.
+        Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+        if _overlapping(agreement):
+            raise ValidationError(
+                {"starts_on": _("Another agreement for this dwelling runs in these months.")}
+            )
         agreement.created_by = actor
         agreement.save()
         agreement.event = _record_signing(actor, agreement, request)
@@ -208,6 +214,8 @@ def end_early(actor, agreement, *, ended_on, reason, request=None):
     errors = {}
     if agreement.ended_on:
         errors["agreement"] = _("This agreement was already ended.")
+    elif hasattr(agreement, "renewal"):
+        errors["agreement"] = _("This agreement was renewed; end the renewal instead.")
     if not (reason or "").strip():
         errors["reason"] = _("Say why.")
     try:
@@ -255,7 +263,7 @@ def pay(actor, agreement, *, month, paid_on, amount=None, reference="", uid=None
             if amount != agreement.monthly_rent:
                 errors["amount"] = _(
                     "The rent is fixed at %(rent)s for the term; it changes only by a renewal."
-                ) % {"rent": f"{agreement.monthly_rent:,.2f}"}
+                ) % {"rent": money.display(agreement.monthly_rent)}
         except ValidationError as exc:
             errors.update(exc.message_dict)
     try:

@@ -5,7 +5,7 @@ staff type "1.250,50" or "1250,50", English "1,250.50"; both are read."""
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
 LIMIT = Decimal("10000000000")
@@ -48,3 +48,9 @@ def parse(value, field="amount", *, allow_zero=False):
     if amount >= LIMIT:
         raise ValidationError({field: _("The amount is too large.")})
     return amount.quantize(Decimal("0.01"))
+
+
+def display(amount):
+    """An amount as the reader's language writes it (1.250,50 in Turkish, 1,250.50 in
+    English), for messages; templates use the same through `floatformat:"2g"`."""
+    return number_format(amount, 2, force_grouping=True)

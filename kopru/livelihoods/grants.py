@@ -359,16 +359,21 @@ def award(actor, application, *, amount=None, request=None):
     else:
         if amount > asked:
             errors["amount"] = _("The award cannot exceed the items requested (%(asked)s).") % {
-                "asked": asked
+                "asked": money.display(asked)
             }
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         Call.objects.select_for_update().get(pk=call.pk)  # one award at a time per budget
+        if Application.objects.get(pk=application.pk).status != Application.Status.SUBMITTED:
+            raise ValidationError({"application": _("This application is already decided.")})
         left = remaining(call)
         if amount > left:
             raise ValidationError(
-                {"amount": _("Only %(left)s of the call's budget is left.") % {"left": left}}
+                {
+                    "amount": _("Only %(left)s of the call's budget is left.")
+                    % {"left": money.display(left)}
+                }
             )
         application.status, application.awarded_amount = Application.Status.AWARDED, amount
         application.decided_by, application.decided_at = actor, timezone.now()
@@ -387,6 +392,9 @@ def reject(actor, application, *, reason, request=None):
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.SUBMITTED:
+            raise ValidationError({"application": _("This application is already decided.")})
         application.status, application.reason = Application.Status.REJECTED, reason.strip()
         application.decided_by, application.decided_at = actor, timezone.now()
         application.save()
@@ -399,6 +407,14 @@ def reject(actor, application, *, reason, request=None):
 
 def delivered_total(application):
     return application.deliveries.aggregate(s=Sum("value"))["s"] or Decimal("0.00")
+
+
+def _exceeds_award(application, value):
+    """The refusal when `value` would take the deliveries beyond the award, else ""."""
+    award = application.awarded_amount
+    if award is None or delivered_total(application) + value <= award:
+        return ""
+    return _("Deliveries would exceed the award (%(award)s).") % {"award": money.display(award)}
 
 
 def deliver(
@@ -454,19 +470,17 @@ def deliver(
             errors.update(exc.message_dict)
     elif not paper_reference:
         errors["receipt"] = _("Upload the signed receipt or give the paper receipt's reference.")
-    if (
-        value is not None
-        and application.awarded_amount is not None
-        and (delivered_total(application) + value > application.awarded_amount)
-    ):
-        errors["value"] = _("Deliveries would exceed the award (%(award)s).") % {
-            "award": application.awarded_amount
-        }
+    if value is not None and _exceeds_award(application, value):
+        errors["value"] = _exceeds_award(application, value)
     if errors:
         raise ValidationError(errors)
     call = application.call
-    first = not application.deliveries.exists()
     with transaction.atomic():
+        # Two deliveries at once: the second waits, then sees the first (award, follow-ups).
+        Application.objects.select_for_update().get(pk=application.pk)
+        if message := _exceeds_award(application, value):
+            raise ValidationError({"value": message})
+        first = not application.deliveries.exists()
         delivery = Delivery(
             uid=uid or uuid.uuid4(),
             application=application,
@@ -626,6 +640,8 @@ def record_business_follow_up(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if BusinessFollowUp.objects.select_for_update().get(pk=follow_up.pk).done_on:
+            raise ValidationError({"follow_up": _("This follow-up is already recorded.")})
         follow_up.done_on, follow_up.operating = done_on, operating
         follow_up.employees = employees if operating else 0
         follow_up.revenue_band = revenue_band if operating else "none"

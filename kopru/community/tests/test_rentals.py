@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from kopru.community import rentals, selectors
 from kopru.community.models import RentalAgreement, RentPayment
@@ -104,6 +105,33 @@ def test_ending_early_stops_the_months(shelter_burak, agreement, today):
     assert rentals.months(agreement) == months[:2]
     with pytest.raises(ValidationError):
         rentals.pay(shelter_burak, agreement, month=months[2], paid_on=today)
+
+
+def test_a_renewed_agreement_is_not_ended_early_its_renewal_is(shelter_burak, agreement, today):
+    renewal = rentals.renew(
+        shelter_burak,
+        agreement,
+        ends_on=agreement.ends_on.replace(year=agreement.ends_on.year + 1),
+        monthly_rent="8400",
+        signed_on=today,
+    )
+    with pytest.raises(ValidationError) as refused:
+        rentals.end_early(shelter_burak, agreement, ended_on=today, reason="Moved to Mersin")
+    assert refused.value.message_dict["agreement"] == [
+        "This agreement was renewed; end the renewal instead."
+    ]
+    agreement.refresh_from_db()
+    assert agreement.ended_on is None and renewal.ended_on is None
+
+
+def test_the_fixed_rent_is_named_as_the_officers_language_writes_it(
+    shelter_burak, agreement, today
+):
+    with translation.override("tr"), pytest.raises(ValidationError) as refused:
+        rentals.pay(
+            shelter_burak, agreement, month=agreement.starts_on, paid_on=today, amount="8000"
+        )
+    assert "7.500,00" in refused.value.message_dict["amount"][0]
 
 
 def test_overlapping_terms_for_a_dwelling_are_refused(shelter_burak, agreement, today):

@@ -1,11 +1,13 @@
 """Amounts are read as the person's language writes them, into Decimals; an amount that could
 mean two things is refused rather than guessed."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from kopru.core.money import parse
+from kopru.core.money import display, parse
 
 
 @pytest.mark.parametrize(
@@ -46,3 +48,15 @@ def test_what_is_not_an_amount_is_refused_on_the_field(typed, message):
 
 def test_zero_is_allowed_where_the_caller_says_so():
     assert str(parse("0", allow_zero=True)) == "0.00"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("tr", "7.500,50"), ("en", "7,500.50"), ("ru", "7\xa0500,50"), ("ar", "7500,50")],
+)
+def test_amounts_in_messages_are_written_as_the_reader_writes_them(language, shown):
+    """A refusal that names an amount ("the rent is fixed at ...") reads it back in the
+    reader's notation, which `parse` reads again."""
+    with translation.override(language):
+        assert display(Decimal("7500.5")) == shown
+        assert parse(display(Decimal("7500.5"))) == Decimal("7500.50")

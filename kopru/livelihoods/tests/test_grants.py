@@ -66,7 +66,7 @@ def test_an_award_needs_two_scores_another_hand_and_the_budget(
         grants.score_application(judge, big, full_marks(business_call))
     with pytest.raises(ValidationError) as exc:
         grants.award(head_kemal, big)
-    assert exc.value.message_dict["amount"] == ["Only 50000.00 of the call's budget is left."]
+    assert exc.value.message_dict["amount"] == ["Only 50,000.00 of the call's budget is left."]
     assert Application.objects.get(pk=big.pk).status == "submitted"
 
 
@@ -145,7 +145,7 @@ def test_the_first_delivery_is_the_grant_service_and_a_bad_receipt_is_refused(
             delivered_on=today,
             paper_reference="IZM-002",
         )
-    assert exc.value.message_dict["value"] == ["Deliveries would exceed the award (50000.00)."]
+    assert exc.value.message_dict["value"] == ["Deliveries would exceed the award (50,000.00)."]
 
 
 def test_a_youth_team_gets_one_grant_service_each_and_group_mentoring(
