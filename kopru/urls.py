@@ -2,11 +2,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kopru.api import api
-from kopru.core.views import healthz
+from kopru.core.views import favicon, healthz
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico when they show a PDF or an image alone.
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("registry/", include("kopru.registry.urls")),
     path("services/", include("kopru.services.urls")),

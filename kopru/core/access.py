@@ -73,6 +73,7 @@ CAPABILITIES = {
 PAGES = {
     "set_language": PUBLIC,
     "healthz": PUBLIC,
+    "favicon": PUBLIC,
     "core:login": PUBLIC,
     "core:logout": LOGIN,
     "core:otp_verify": LOGIN,

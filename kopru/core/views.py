@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -41,6 +42,11 @@ from .models import ApiToken, AuditVerification, Location, Mission, Project, Rol
 
 PAGE_SIZE = 50
 THROTTLED = gettext_lazy("Too many wrong codes: wait a few seconds, then enter the current one.")
+
+
+def favicon(request):
+    """The icon's address is read per request: the hashed name exists only after collectstatic."""
+    return redirect(static("kopru/favicon.svg"))
 
 
 def healthz(request):

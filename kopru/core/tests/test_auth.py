@@ -106,6 +106,12 @@ def test_security_headers(client):
     assert response["Referrer-Policy"] == "same-origin"
 
 
+def test_the_browsers_favicon_request_finds_the_icon_without_signing_in(client):
+    """A browser showing a PDF or a photo alone asks for /favicon.ico (it was a 404)."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("kopru/favicon.svg")
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
     import os
     import subprocess
