@@ -1,7 +1,8 @@
 """Summaries of a survey form: responses by province and by month, and per question the
 counts and percentages of each choice or the mean, median, minimum and maximum of numbers.
-Aggregate only: free text is counted, never shown, so the summary and its CSV may leave the
-team. Reads the responses the caller passes (already filtered by the access policy)."""
+Aggregate only: free text is counted, never shown, and the CSV leaves small counts empty, so
+it may leave the team. Reads the responses the caller passes (already filtered by the access
+policy)."""
 
 import csv
 import io
@@ -9,9 +10,12 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kopru.core.models import Location
+from kopru.reporting import disclosure
+from kopru.reporting.disclosure import TOTAL
 
 from . import survey_forms
 
@@ -93,28 +97,63 @@ def summarise(form, responses) -> Summary:
     return Summary(form, len(rows), provinces, months, questions)
 
 
-def to_csv(summary) -> str:
-    """One line per figure: question, what, count, percent or value. No free text."""
+def _hidden(lines, threshold):
+    """The keys of `lines` (counts adding up to their published total) to leave empty, with
+    TOTAL among them when the total too must go."""
+    return disclosure.suppress_lines(lines, threshold) if threshold else set()
+
+
+def to_csv(summary, threshold=None) -> str:
+    """One line per figure: question, what, count, percent or value. No free text. The CSV may
+    leave the team, so small counts are left empty with the complements that would give them
+    away (REPORTING.md, disclosure control; `threshold` 0 keeps every figure)."""
+    if threshold is None:
+        threshold = settings.KOPRU_DISCLOSURE_THRESHOLD
     out = io.StringIO()
     writer = csv.writer(out)
+
+    def line(question, answer, count, percent, value, hide=False):
+        writer.writerow([question, answer, "" if hide else count, "" if hide else percent, value])
+
     writer.writerow([_("Question"), _("Answer or figure"), _("Count"), _("Per cent"), _("Value")])
-    writer.writerow([_("Responses"), "", summary.responses, "", ""])
+    places = _hidden(dict(summary.provinces), threshold)
+    months = _hidden(dict(summary.months), threshold)
+    line(_("Responses"), "", summary.responses, "", "", TOTAL in places | months)
     for name, count in summary.provinces:
-        writer.writerow([_("Province"), name, count, _percent(count, summary.responses), ""])
+        line(_("Province"), name, count, _percent(count, summary.responses), "", name in places)
     for month, count in summary.months:
-        writer.writerow([_("Month"), month, count, _percent(count, summary.responses), ""])
+        line(_("Month"), month, count, _percent(count, summary.responses), "", month in months)
     for q in summary.questions:
-        if q.rows:
+        if q.rows and q.type == "select_multiple":
+            # Each choice is a yes or a no of the people asked: both sides must be large enough.
             for choice, count, percent in q.rows:
-                writer.writerow([q.label, choice, count, percent, ""])
+                hidden = _hidden({"yes": count, "no": q.asked - count}, threshold)
+                line(q.label, choice, count, percent, "", bool(hidden))
+        elif q.rows:
+            hidden = _hidden({choice: count for choice, count, _p in q.rows}, threshold)
+            for choice, count, percent in q.rows:
+                line(q.label, choice, count, percent, "", choice in hidden)
         elif q.stats:
+            few = q.stats["n"] < threshold
             for key, label in (
                 ("mean", _("mean")),
                 ("median", _("median")),
                 ("min", _("minimum")),
                 ("max", _("maximum")),
             ):
-                writer.writerow([q.label, label, q.stats["n"], "", q.stats[key]])
+                line(q.label, label, q.stats["n"], "", "" if few else q.stats[key], few)
         else:
-            writer.writerow([q.label, _("answered"), q.asked, "", ""])
+            line(q.label, _("answered"), q.asked, "", "")
+    if threshold:
+        writer.writerow([])
+        writer.writerow(
+            [
+                _(
+                    "Shared outside the mission: counts of people below %(n)s are left empty, and "
+                    "some larger counts too, so that a hidden count cannot be worked out from the "
+                    "others."
+                )
+                % {"n": threshold}
+            ]
+        )
     return out.getvalue()

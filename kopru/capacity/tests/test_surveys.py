@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
-from kopru.capacity import survey_forms, surveys
+from kopru.capacity import survey_forms, survey_summary, surveys
 from kopru.capacity.models import SurveyImport, SurveyResponse
 from kopru.core.models import AuditEvent
 from kopru.core.tests.factories import mission
@@ -245,8 +245,29 @@ def test_the_summary_counts_choices_and_numbers_without_free_text(
     assert "Tuberculosis" in page and "100.0 %" in page
     assert "mean 4 · median 4 · minimum 3 · maximum 5" in page
     csv_text = client.get("/capacity/surveys/migrant_health_needs/summary.csv").content.decode()
-    assert "Male,1,33.3" in csv_text and "free text" not in csv_text
+    # Three responses are fewer than the threshold: the CSV (which may leave the team) says so.
+    assert "Male,,," in csv_text and "Male,1" not in csv_text and "free text" not in csv_text
+    assert "counts of people below 5 are left empty" in csv_text
     assert client.get("/capacity/surveys/migrant_health_needs/responses/").status_code == 403
+
+
+def test_the_summary_csv_hides_a_small_count_and_the_count_that_would_give_it_away(
+    officer_alena,
+):
+    rows = [kobo_row(k, **{"demographics/sex": "male" if k < 2 else "female"}) for k in range(14)]
+    surveys.import_responses(officer_alena, mission("BY"), MIGRANTS, xlsx(rows))
+    form = survey_forms.get(MIGRANTS)
+    summary = survey_summary.summarise(form, SurveyResponse.objects.all())
+    shared = survey_summary.to_csv(summary).splitlines()
+    # Two men would be 14 minus the women: both are left empty, the zeros stay.
+    assert "Sex of the respondent,Male,,," in shared
+    assert "Sex of the respondent,Female,,," in shared
+    assert "Sex of the respondent,Other or not said,0,0.0," in shared
+    assert "Responses,,14,," in shared
+    assert "People in the household,mean,14,,9.5" in shared  # fourteen answers: shown
+    everything = survey_summary.to_csv(summary, threshold=0).splitlines()
+    assert "Sex of the respondent,Male,2,14.3," in everything
+    assert "Sex of the respondent,Female,12,85.7," in everything
 
 
 def test_another_province_does_not_see_the_responses(login, officer_alena, officer_pavel):
