@@ -221,6 +221,7 @@ PAGES = {
     "livelihoods:employer_list": "livelihoods.manage",
     "livelihoods:vacancy_list": "livelihoods.manage",
     "livelihoods:vacancy_detail": "livelihoods.manage",
+    "livelihoods:vacancy_edit": "livelihoods.manage",
     "livelihoods:placement_list": "livelihoods.manage",
     "livelihoods:call_list": "livelihoods.manage|livelihoods.award",
     "livelihoods:call_detail": "livelihoods.manage|livelihoods.award",

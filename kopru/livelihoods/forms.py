@@ -182,6 +182,19 @@ class VacancyForm(BootstrapMixin, forms.Form):
             )
         self.fields["min_education"].choices = codes.choices(codes.education_levels())
 
+    # The fields that are the vacancy's own, as they are named on the model.
+    MODEL_FIELDS = (
+        "employer", "posted_by", "title", "isco", "province", "min_education", "positions",
+        "opens_on", "closes_on", "permit_required",
+    )  # fmt: skip
+
+    @classmethod
+    def initial_for(cls, vacancy):
+        initial = {name: getattr(vacancy, name) for name in cls.MODEL_FIELDS}
+        for n, row in enumerate(vacancy.languages[:2], start=1):
+            initial[f"language_{n}"], initial[f"level_{n}"] = row.get("code"), row.get("level")
+        return initial
+
     def languages(self):
         d = self.cleaned_data
         return [{"code": d.get(f"language_{n}"), "level": d.get(f"level_{n}")} for n in (1, 2)]

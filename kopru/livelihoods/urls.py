@@ -12,6 +12,7 @@ urlpatterns = [
     path("employers/", views.employer_list, name="employer_list"),
     path("vacancies/", views.vacancy_list, name="vacancy_list"),
     path("vacancies/<int:pk>/", views.vacancy_detail, name="vacancy_detail"),
+    path("vacancies/<int:pk>/edit/", views.vacancy_edit, name="vacancy_edit"),
     path("placements/", views.placement_list, name="placement_list"),
     path("calls/", views.call_list, name="call_list"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),

@@ -181,32 +181,28 @@ def employer_list(request):
     return render(request, "livelihoods/employer_list.html", {"page": page, "form": form})
 
 
+def _save_vacancy(request, form, vacancy):
+    """The form's fields onto the vacancy (new or posted before), saved by skills.save_vacancy;
+    the page to go to, or None with the refusal on the form."""
+    d = form.cleaned_data
+    for name in forms.VacancyForm.MODEL_FIELDS:
+        setattr(vacancy, name, d[name])
+    vacancy.languages = form.languages()
+    try:
+        skills.save_vacancy(request.user, vacancy, request=request)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, _("Vacancy saved."))
+    return redirect("livelihoods:vacancy_detail", vacancy.pk)
+
+
 def vacancy_list(request):
     employers = skills.visible_employers(request.user, request.mission)
     form = forms.VacancyForm(request.POST or None, mission=request.mission, employers=employers)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        vacancy = Vacancy(
-            mission=request.mission,
-            employer=d["employer"],
-            posted_by=d["posted_by"],
-            title=d["title"],
-            isco=d["isco"],
-            province=d["province"],
-            languages=form.languages(),
-            min_education=d["min_education"],
-            positions=d["positions"],
-            opens_on=d["opens_on"],
-            closes_on=d["closes_on"],
-            permit_required=d["permit_required"],
-        )
-        try:
-            skills.save_vacancy(request.user, vacancy, request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Vacancy saved."))
-            return redirect("livelihoods:vacancy_detail", vacancy.pk)
+    new = Vacancy(mission=request.mission)
+    if request.method == "POST" and form.is_valid() and (done := _save_vacancy(request, form, new)):
+        return done
     show = request.GET.get("show", "open")
     found = skills.visible_vacancies(request.user, request.mission)
     if show == "open":
@@ -263,6 +259,26 @@ def vacancy_detail(request, pk):
             "place": failed.get("place") or forms.PlacementForm(),
         },
     )
+
+
+def vacancy_edit(request, pk):
+    """Correct a vacancy or close it early (its closing date): fewer positions than people
+    placed are refused."""
+    vacancy = get_object_or_404(skills.visible_vacancies(request.user, request.mission), pk=pk)
+    employers = skills.visible_employers(request.user, request.mission)
+    form = forms.VacancyForm(
+        request.POST or None,
+        mission=request.mission,
+        employers=employers,
+        initial=forms.VacancyForm.initial_for(vacancy),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (done := _save_vacancy(request, form, vacancy))
+    ):
+        return done
+    return render(request, "livelihoods/vacancy_edit.html", {"vacancy": vacancy, "form": form})
 
 
 # --- Placements and follow-ups --------------------------------------------------------------

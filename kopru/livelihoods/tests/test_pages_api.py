@@ -141,3 +141,54 @@ def test_the_demo_runs_twice_without_adding(db, konak_centre):
         Placement.objects.count(),
         Application.objects.count(),
     ) == counts
+
+
+def test_a_vacancy_is_corrected_or_closed_early_but_not_below_its_placements(
+    login, officer_emre, officer_canan, ahmad, sewing_job
+):
+    today = timezone.localdate()
+    client = login(officer_emre)
+    page = client.get(f"/livelihoods/vacancies/{sewing_job.pk}/edit/").text
+    assert 'value="Sewing machine operator"' in page  # the form opens with what was posted
+    skills.place(
+        officer_emre,
+        sewing_job,
+        ahmad,
+        start_date=today,
+        contract="permanent",
+        monthly_wage="22104",
+    )
+    posted = {
+        "employer": sewing_job.employer_id,
+        "title": "Sewing machine operator (night shift)",
+        "isco": "8153",
+        "province": sewing_job.province_id,
+        "language_1": "tur",
+        "level_1": "basic",
+        "min_education": "1",
+        "positions": 0,
+        "opens_on": sewing_job.opens_on,
+        "closes_on": today,
+        "permit_required": "on",
+    }
+    refused = client.post(f"/livelihoods/vacancies/{sewing_job.pk}/edit/", posted)
+    assert refused.status_code == 200 and "Ensure this value is greater than or equal to 1" in (
+        refused.text
+    )
+    sewing_job.refresh_from_db()
+    assert sewing_job.title == "Sewing machine operator"  # nothing changed
+    posted["positions"] = 1
+    saved = client.post(f"/livelihoods/vacancies/{sewing_job.pk}/edit/", posted)
+    assert saved.status_code == 302
+    sewing_job.refresh_from_db()
+    assert (sewing_job.title, sewing_job.closes_on) == (
+        "Sewing machine operator (night shift)",
+        today,
+    )
+    assert sewing_job.languages[0] == {"code": "tur", "level": "basic"}
+    # Closed from tomorrow: the open list drops it the day after.
+    assert not skills.open_vacancies(
+        officer_emre, mission("TR"), on=today + timedelta(days=1)
+    ).filter(pk=sewing_job.pk)
+    other = login(officer_canan)
+    assert other.get(f"/livelihoods/vacancies/{sewing_job.pk}/edit/").status_code == 404
