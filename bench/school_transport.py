@@ -131,7 +131,13 @@ def main(n, day_count):
     # Two schools a province where there are routes enough; each route serves one.
     schools = []
     for k, province in enumerate(provinces[: min(len(provinces), routes_wanted)]):
-        district = Location.objects.filter(parent=province, level="district").order_by("pk")[0]
+        district = Location.objects.filter(parent=province, level="district").order_by("pk").first()
+        if district is None:  # the reference data ships districts for the programme provinces
+            code = f"{province.pcode}99"
+            district = Location.objects.create(
+                mission=mission, parent=province, level="district", name="Bench district",
+                pcode=code, path=f"{province.path}{code}/",
+            )  # fmt: skip
         for s in range(1 if routes_wanted < 2 * len(provinces) else 2):
             schools.append(make_site(district, f"Bench school {k}-{s}", "school"))
     rng = random.Random(6429)
@@ -145,9 +151,13 @@ def main(n, day_count):
                ends_on=TERM[1]),
     )  # fmt: skip
     t0 = time.perf_counter()
+    # Each school gets the routes its pupils fill.
+    at_school = {}
+    for _p, _g, school in pupils:
+        at_school[school] = at_school.get(school, 0) + 1
+    serving = [s for s, n in at_school.items() for _r in range(-(-n // PER_ROUTE))]
     routes = []
-    for r in range(routes_wanted):
-        school = schools[r % len(schools)]
+    for r, school in enumerate(serving):
         route = transport.save_route(
             officer,
             Route(
