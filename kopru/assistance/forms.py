@@ -4,13 +4,13 @@ modules, whose errors the views put on these fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput
 from kopru.core.models import Location, Project
 
 from . import eligibility, inkind, monitoring, redemptions
 from .models import Anomaly, Card, Receipt, StockMove, Warehouse
 
-DATE = forms.DateInput(attrs={"type": "date", "dir": "ltr"})
+DATE = DateInput()
 SIZES = range(1, 9)  # rows of the transfer-value table shown; larger households add a member
 
 

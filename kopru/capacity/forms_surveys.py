@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput
 from kopru.core.models import Location
 from kopru.core.text import in_language
 from kopru.health import immunization
@@ -130,9 +130,7 @@ class ReferralForm(BootstrapMixin, forms.Form):
     person_reference = forms.CharField(label=_("Registered person (reference)"), max_length=40)
     programme = forms.ChoiceField(label=_("Programme"))
     facility = forms.ModelChoiceField(label=_("Facility"), queryset=None)
-    referred_on = forms.DateField(
-        label=_("Referred on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    referred_on = forms.DateField(label=_("Referred on"), widget=DateInput())
     location = _PlaceChoice(label=_("Referred at"), queryset=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
@@ -160,9 +158,7 @@ class OutcomeForm(BootstrapMixin, forms.Form):
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(
-        label=_("Reached on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("Reached on"), required=False, widget=DateInput())
     vaccine = forms.ChoiceField(label=_("Vaccine given"), required=False)
     dose = forms.IntegerField(label=_("Dose number"), required=False, min_value=1, max_value=9)
     reason = forms.ChoiceField(label=_("Why not reached"), required=False)
@@ -186,7 +182,7 @@ class OutcomeForm(BootstrapMixin, forms.Form):
 class TallyForm(BootstrapMixin, forms.Form):
     uid = forms.UUIDField(widget=forms.HiddenInput)
     programme = forms.ChoiceField(label=_("Programme"))
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
     location = _PlaceChoice(label=_("Place"), queryset=None)
     facility = forms.ModelChoiceField(label=_("Facility"), queryset=None, required=False)
     reached = forms.IntegerField(

@@ -4,14 +4,14 @@ whose errors the views put on these fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput
 from kopru.core.models import Location, Project
 
 from . import governance as rules
 from .models import Agency, Participant
 from .models.trainings import AdultBand, Sex
 
-DATE = forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class TrainingForm(BootstrapMixin, forms.Form):

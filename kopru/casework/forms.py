@@ -4,15 +4,15 @@ errors the views put on these fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput, LocalDateTimeInput
 from kopru.core.models import Project, Team
 from kopru.registry.models import Household
-from kopru.services.forms import LocalDateTimeInput, places
+from kopru.services.forms import places
 
 from . import rules
 from .models import Approval, Document
 
-DATE = forms.DateInput(attrs={"type": "date", "dir": "ltr"})
+DATE = DateInput()
 CONTACT_CHOICES = [
     ("visit", _("Home visit")),
     ("office", _("At the office")),

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopru.core import access
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput
 from kopru.core.models import Location, Project
 from kopru.registry.models import Household, PopulationGroup
 from kopru.services.models import AgeBand, HeadcountSex
@@ -13,7 +13,7 @@ from kopru.services.models import AgeBand, HeadcountSex
 from . import services
 from .models import Inspection
 
-DATE = forms.DateInput(attrs={"type": "date", "dir": "ltr"})
+DATE = DateInput()
 SEXES = [HeadcountSex.FEMALE, HeadcountSex.MALE]
 
 

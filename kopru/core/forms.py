@@ -7,6 +7,26 @@ from .access import CAPABILITIES
 from .models import Location, Mission, Project, ProjectTarget, Role, Sensitivity, Team, User
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. It reads and writes ISO dates whatever the language (and
+    shows them in the reader's own format), so a date given as the initial value is written
+    ISO too: in Turkish or Arabic Django's default 27.07.2026 left the picker empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"dir": "ltr", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker, ISO for the same reason."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"dir": "ltr", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
 class BootstrapMixin:
     """Bootstrap classes on every widget, so templates can render fields in a loop."""
 
@@ -149,8 +169,8 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
             "active",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
             "provinces": forms.SelectMultiple(attrs={"size": 8}),
         }
 
@@ -189,12 +209,8 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     actor = forms.CharField(label=_("User"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
     object_type = forms.CharField(label=_("Record type"), required=False)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         from .models import AuditEvent

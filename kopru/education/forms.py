@@ -6,14 +6,14 @@ People are named by their registry reference number, as on their papers."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput
 from kopru.core.models import Location, Project
 from kopru.registry.models import Person
 
 from . import courses
 from .models import FollowUp, Period, Route
 
-DATE = forms.DateInput(attrs={"type": "date", "dir": "ltr"})
+DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time", "dir": "ltr"})
 
 

@@ -5,14 +5,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core.forms import BootstrapMixin
-from kopru.services.forms import LocalDateTimeInput, places
+from kopru.core.forms import BootstrapMixin, DateInput, LocalDateTimeInput
+from kopru.services.forms import places
 from kopru.services.models import Provider
 
 from . import immunization, protocols
 from .models import AssessmentCase, Diagnosis, Immunization, Investigation, TbClass
 
-DATE = forms.DateInput(attrs={"type": "date", "dir": "ltr"})
+DATE = DateInput()
 DX_ROWS = 3
 RX_ROWS = 3
 

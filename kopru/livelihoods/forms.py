@@ -5,13 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopru.core import access
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput, LocalDateTimeInput
 from kopru.core.models import Location, Project, User
 
 from . import codes
 from .models import Employer
 
-DATE = forms.DateInput(attrs={"type": "date", "dir": "ltr"})
+DATE = DateInput()
 ROWS = 3  # occupation and language rows shown; a review adds more
 
 
@@ -328,7 +328,7 @@ class DeliveryForm(BootstrapMixin, forms.Form):
 class MentoringForm(BootstrapMixin, forms.Form):
     at = forms.DateTimeField(
         label=_("Date and time"),
-        widget=forms.DateTimeInput({"type": "datetime-local", "dir": "ltr"}),
+        widget=LocalDateTimeInput(),
     )
     mentor = forms.CharField(label=_("Mentor"), max_length=150)
     topics = forms.MultipleChoiceField(label=_("Topics"), widget=forms.CheckboxSelectMultiple)

@@ -3,14 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core.forms import BootstrapMixin
-from kopru.services.forms import LocalDateTimeInput, language_choices, places
+from kopru.core.forms import BootstrapMixin, DateInput, LocalDateTimeInput
+from kopru.services.forms import language_choices, places
 from kopru.services.models import Modality
 
 from . import catalogue, measures, selectors
 from .models import MeasureRecord, SafetyAlert
 
-DATE = forms.DateInput(attrs={"type": "date", "dir": "ltr"})
+DATE = DateInput()
 
 
 def _blank(choices):

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kopru.core import access
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput
 from kopru.core.models import Location
 
 from . import choices, validation
@@ -123,12 +123,8 @@ class DocumentForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"dir": "ltr"}),  # digits read left to right in RTL too
     )
-    issued_on = forms.DateField(
-        label=_("Issued"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    expires_on = forms.DateField(
-        label=_("Expires"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_on = forms.DateField(label=_("Issued"), required=False, widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

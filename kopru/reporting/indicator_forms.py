@@ -6,18 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, DateInput
 from kopru.core.models import Donor, Project
 from kopru.services.models import Sector, ServiceType, SubSector, Unit
 
 from . import report
 from .models import AGE_BANDS, Indicator, Target, group_choices, sex_choices
-
-DATE = "%Y-%m-%d"
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format=DATE)
 
 
 def service_groups(mission):
@@ -192,8 +186,8 @@ class TargetForm(BootstrapMixin, forms.Form):
         required=False,
         empty_label=_("Whole mission"),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    end = forms.DateField(label=_("Until"), required=False, widget=_date_input())
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     value = forms.DecimalField(label=_("Target"), max_digits=12, decimal_places=2)
 
     def __init__(self, *args, mission, indicator, **kwargs):
@@ -241,7 +235,7 @@ class ProgressForm(BootstrapMixin, forms.Form):
         label=_("Donor"), queryset=Donor.objects.none(), required=False, empty_label=_("All")
     )
     period = forms.ChoiceField(label=_("Targets of"), required=False)
-    on = forms.DateField(label=_("As of"), required=False, widget=_date_input())
+    on = forms.DateField(label=_("As of"), required=False, widget=DateInput())
 
     def __init__(self, mission, *args, **kwargs):
         super().__init__(*args, **kwargs)

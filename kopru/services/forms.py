@@ -6,21 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopru.core import access
-from kopru.core.forms import BootstrapMixin
+from kopru.core.forms import BootstrapMixin, LocalDateTimeInput
 from kopru.core.models import Location, Project, Team
 from kopru.registry import choices
 
 from .models import Modality, Provider, Referral, ServiceType
 
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 PROJECT_ROWS = 3
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"dir": "ltr", **(attrs or {})}, format=LOCAL_INPUT)
 
 
 def service_choices(user, mission, subject=None):

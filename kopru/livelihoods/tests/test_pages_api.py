@@ -192,3 +192,13 @@ def test_a_vacancy_is_corrected_or_closed_early_but_not_below_its_placements(
     ).filter(pk=sewing_job.pk)
     other = login(officer_canan)
     assert other.get(f"/livelihoods/vacancies/{sewing_job.pk}/edit/").status_code == 404
+
+
+def test_the_correction_form_keeps_the_dates_in_turkish(login, officer_emre, sewing_job):
+    """The date picker reads ISO dates only: Turkish formatting (27.07.2026) left it empty, and
+    saving the form then asked for dates the vacancy had."""
+    client = login(officer_emre)
+    client.post("/i18n/setlang/", {"language": "tr"})
+    page = client.get(f"/livelihoods/vacancies/{sewing_job.pk}/edit/").text
+    assert f'name="opens_on" value="{sewing_job.opens_on.isoformat()}"' in page
+    assert f'name="closes_on" value="{sewing_job.closes_on.isoformat()}"' in page
