@@ -2,8 +2,6 @@
 items), a meeting (agenda, present, minutes, decisions, action items) and all action items
 with the overdue ones flagged. Thin: forms read, council.py writes."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kopru.core.actions import Actions
-from kopru.core.views import apply_errors
+from kopru.core.views import saved
 
 from . import council
 from . import forms_council as forms
@@ -24,19 +22,16 @@ COUNCIL, MEETING = Actions(), Actions()
 def council_list(request):
     mission = request.mission
     form = forms.CouncilForm(request.POST or None, mission=mission)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            found = council.save_council(
-                request.user,
-                Council(mission=mission, **data),
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Council saved."))
-            return redirect("capacity:council_detail", found.pk)
+    found = saved(
+        request,
+        form,
+        lambda f: council.save_council(
+            request.user, Council(mission=mission, **f.cleaned_data), request=request
+        ),
+        _("Council saved."),
+    )
+    if found:
+        return redirect("capacity:council_detail", found.pk)
     return render(
         request,
         "capacity/council/list.html",

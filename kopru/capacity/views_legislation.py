@@ -3,8 +3,6 @@ topics of their findings), an instrument with its findings and recommendations, 
 recommendations (filtered by status, topic, priority and agency) with their history. Thin:
 forms read, legislation.py writes."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kopru.core.actions import Actions
-from kopru.core.views import apply_errors
+from kopru.core.views import saved
 
 from . import forms_legislation as forms
 from . import governance as rules
@@ -29,16 +27,16 @@ def _topic(code):
 def instrument_list(request):
     mission = request.mission
     form = forms.InstrumentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            instrument = legislation.save_instrument(
-                request.user, form.apply(Instrument(mission=mission)), request=request
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Instrument saved."))
-            return redirect("capacity:instrument_detail", instrument.pk)
+    instrument = saved(
+        request,
+        form,
+        lambda f: legislation.save_instrument(
+            request.user, f.apply(Instrument(mission=mission)), request=request
+        ),
+        _("Instrument saved."),
+    )
+    if instrument:
+        return redirect("capacity:instrument_detail", instrument.pk)
     found = (
         Instrument.objects.filter(mission=mission)
         .annotate(

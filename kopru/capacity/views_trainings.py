@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kopru.core.actions import Actions
-from kopru.core.views import apply_errors
+from kopru.core.views import apply_errors, saved
 
 from . import forms_trainings as forms
 from . import governance as rules
@@ -55,16 +55,16 @@ def training_list(request):
 def training_new(request):
     mission = request.mission
     form = forms.TrainingForm(request.POST or None, mission=mission)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training = trainings.save_training(
-                request.user, form.apply(Training(mission=mission)), request=request
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Training saved."))
-            return redirect("capacity:training_detail", training.pk)
+    training = saved(
+        request,
+        form,
+        lambda f: trainings.save_training(
+            request.user, f.apply(Training(mission=mission)), request=request
+        ),
+        _("Training saved."),
+    )
+    if training:
+        return redirect("capacity:training_detail", training.pk)
     return render(request, "capacity/trainings/form.html", {"form": form})
 
 
@@ -181,16 +181,15 @@ def training_detail(request, pk):
 def participant_list(request):
     mission = request.mission
     form = forms.ParticipantForm(request.POST or None, mission=mission)
-    if request.method == "POST" and form.is_valid():
-        try:
-            participant = trainings.save_participant(
-                request.user, form.apply(Participant(mission=mission)), request=request
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s added.") % {"name": participant.name})
-            return redirect("capacity:participant_list")
+    if saved(
+        request,
+        form,
+        lambda f: trainings.save_participant(
+            request.user, f.apply(Participant(mission=mission)), request=request
+        ),
+        lambda participant: _("%(name)s added.") % {"name": participant.name},
+    ):
+        return redirect("capacity:participant_list")
     found = (
         trainings.visible_participants(request.user, mission)
         .select_related("agency")
@@ -225,14 +224,13 @@ def participant_detail(request, pk):
         mission=mission,
         initial=forms.ParticipantForm.initial_for(participant),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            trainings.save_participant(request.user, form.apply(participant), request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Participant saved."))
-            return redirect("capacity:participant_detail", pk)
+    if saved(
+        request,
+        form,
+        lambda f: trainings.save_participant(request.user, f.apply(participant), request=request),
+        _("Participant saved."),
+    ):
+        return redirect("capacity:participant_detail", pk)
     seen = trainings.visible(request.user, mission)
     return render(
         request,

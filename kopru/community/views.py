@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from kopru.core import access, uploads
 from kopru.core.actions import Actions
 from kopru.core.models import Location
-from kopru.core.views import apply_errors
+from kopru.core.views import saved
 
 from . import forms, projects, rentals, repairs, selectors, services
 from .models import (
@@ -82,15 +82,18 @@ def _project_from(form, project):
 
 def project_new(request):
     form = forms.ProjectForm(request.POST or None, mission=request.mission, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        project = _project_from(form, StabilisationProject(mission=request.mission))
-        try:
-            projects.save_project(request.user, project, request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect("community:project_detail", project.pk)
+    project = saved(
+        request,
+        form,
+        lambda f: projects.save_project(
+            request.user,
+            _project_from(f, StabilisationProject(mission=request.mission)),
+            request=request,
+        ),
+        _("Project saved."),
+    )
+    if project:
+        return redirect("community:project_detail", project.pk)
     return render(request, "community/project_form.html", {"form": form})
 
 
@@ -279,22 +282,21 @@ def dwelling_list(request):
     if q:
         rows = rows.filter(household__reference__icontains=q) | rows.filter(address__icontains=q)
     form = forms.DwellingForm(request.POST or None, mission=mission, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        dwelling = Dwelling(
-            mission=mission,
-            household=data["household"],
-            location=data["location"],
-            address=data["address"],
-            tenure=data["tenure"],
-        )
-        try:
-            repairs.add_dwelling(request.user, dwelling, request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Dwelling saved."))
-            return redirect("community:dwelling_detail", dwelling.pk)
+    dwelling = saved(
+        request,
+        form,
+        lambda f: repairs.add_dwelling(
+            request.user,
+            Dwelling(
+                mission=mission,
+                **{k: f.cleaned_data[k] for k in ("household", "location", "address", "tenure")},
+            ),
+            request=request,
+        ),
+        _("Dwelling saved."),
+    )
+    if dwelling:
+        return redirect("community:dwelling_detail", dwelling.pk)
     page = _page(request, rows)
     for d in page:
         d.tenure_label = services.label(services.tenures(), d.tenure)

@@ -256,16 +256,26 @@ def token_revoke(request, pk):
 # --- Generic edit helper --------------------------------------------------------------------
 
 
+def saved(request, form, save, message):
+    """A valid posted `form` handed to `save(form)`, a service call: what it returns, with
+    `message` (text, or a function of what was saved) shown to the user. None when nothing was
+    posted, the form is invalid or the service refused; the refusal is then on the form, so the
+    page shows it again with what was typed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        obj = save(form)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, message(obj) if callable(message) else message)
+    return obj
+
+
 def _edit(request, form, save, template, success, context=None):
     """Validate the form, hand the object to a service, show errors in place."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(success(obj))
+    if obj := saved(request, form, save, _("Saved.")):
+        return redirect(success(obj))
     return render(request, template, {"form": form, **(context or {})})
 
 

@@ -5,8 +5,6 @@ shows a refused form again with what was typed."""
 import csv
 from datetime import timedelta
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopru.core.actions import Actions
-from kopru.core.views import apply_errors
+from kopru.core.views import saved
 
 from . import courses, forms, services, special, transport
 from .models import Certificate, Course, Enrolment, Period, Route, SpecialCase
@@ -60,19 +58,17 @@ def home(request):
     )
 
 
+def _save_period(request, form):
+    period = form.save(commit=False)
+    period.mission = request.mission
+    return services.save_period(request.user, period, request=request)
+
+
 def period_list(request):
     mission = request.mission
     form = forms.PeriodForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        period = form.save(commit=False)
-        period.mission = mission
-        try:
-            services.save_period(request.user, period, request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Period saved."))
-            return redirect("education:period_list")
+    if saved(request, form, lambda f: _save_period(request, f), _("Period saved.")):
+        return redirect("education:period_list")
     periods = Period.objects.filter(mission=mission)
     return render(
         request,
@@ -105,17 +101,19 @@ def _route_from(form, route):
 
 def route_new(request):
     form = forms.RouteForm(request.POST or None, mission=request.mission, initial={"mode": "daily"})
-    if request.method == "POST" and form.is_valid():
-        route = _route_from(form, Route(mission=request.mission))
-        try:
-            transport.save_route(
-                request.user, route, schools=list(form.cleaned_data["schools"]), request=request
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Route saved."))
-            return redirect("education:route_detail", route.pk)
+    route = saved(
+        request,
+        form,
+        lambda f: transport.save_route(
+            request.user,
+            _route_from(f, Route(mission=request.mission)),
+            schools=list(f.cleaned_data["schools"]),
+            request=request,
+        ),
+        _("Route saved."),
+    )
+    if route:
+        return redirect("education:route_detail", route.pk)
     return render(request, "education/route_form.html", {"form": form})
 
 
@@ -354,15 +352,16 @@ def _course_from(form, course):
 
 def course_new(request):
     form = forms.CourseForm(request.POST or None, mission=request.mission)
-    if request.method == "POST" and form.is_valid():
-        course = _course_from(form, Course(mission=request.mission))
-        try:
-            courses.save_course(request.user, course, request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Course saved."))
-            return redirect("education:course_detail", course.pk)
+    course = saved(
+        request,
+        form,
+        lambda f: courses.save_course(
+            request.user, _course_from(f, Course(mission=request.mission)), request=request
+        ),
+        _("Course saved."),
+    )
+    if course:
+        return redirect("education:course_detail", course.pk)
     return render(request, "education/course_form.html", {"form": form})
 
 
@@ -484,25 +483,22 @@ def certificate(request, pk):
 def special_list(request):
     mission = request.mission
     form = forms.ReferForm(request.POST or None, mission=mission)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = special.refer(
-                request.user,
-                data["child"],
-                centre=data["centre"],
-                school=data["school"],
-                needs=data["needs"],
-                urgency=data["urgency"],
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Referral sent to %(centre)s.") % {"centre": data["centre"]}
-            )
-            return redirect("education:special_detail", case.pk)
+    case = saved(
+        request,
+        form,
+        lambda f: special.refer(
+            request.user,
+            f.cleaned_data["child"],
+            centre=f.cleaned_data["centre"],
+            school=f.cleaned_data["school"],
+            needs=f.cleaned_data["needs"],
+            urgency=f.cleaned_data["urgency"],
+            request=request,
+        ),
+        lambda case: _("Referral sent to %(centre)s.") % {"centre": form.cleaned_data["centre"]},
+    )
+    if case:
+        return redirect("education:special_detail", case.pk)
     cases = special.visible_cases(request.user, mission).select_related(
         "child", "school", "referral", "referral__provider"
     )

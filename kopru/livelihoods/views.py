@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kopru.core import access
 from kopru.core.actions import Actions
-from kopru.core.views import apply_errors
+from kopru.core.views import apply_errors, saved
 from kopru.registry import selectors as people
 
 from . import codes, forms, grants, matching, skills
@@ -160,18 +160,16 @@ def profile_detail(request, pk):
 # --- Employers and vacancies ----------------------------------------------------------------
 
 
+def _save_employer(request, form):
+    employer = form.save(commit=False)
+    employer.mission = request.mission
+    return skills.save_employer(request.user, employer, request=request)
+
+
 def employer_list(request):
     form = forms.EmployerForm(request.POST or None, mission=request.mission)
-    if request.method == "POST" and form.is_valid():
-        employer = form.save(commit=False)
-        employer.mission = request.mission
-        try:
-            skills.save_employer(request.user, employer, request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Employer saved."))
-            return redirect("livelihoods:employer_list")
+    if saved(request, form, lambda f: _save_employer(request, f), _("Employer saved.")):
+        return redirect("livelihoods:employer_list")
     found = skills.visible_employers(request.user, request.mission)
     sectors = codes.labour("sectors")
     page = _page(request, found)
@@ -182,26 +180,24 @@ def employer_list(request):
 
 
 def _save_vacancy(request, form, vacancy):
-    """The form's fields onto the vacancy (new or posted before), saved by skills.save_vacancy;
-    the page to go to, or None with the refusal on the form."""
-    d = form.cleaned_data
-    for name in forms.VacancyForm.MODEL_FIELDS:
-        setattr(vacancy, name, d[name])
-    vacancy.languages = form.languages()
-    try:
-        skills.save_vacancy(request.user, vacancy, request=request)
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return None
-    messages.success(request, _("Vacancy saved."))
-    return redirect("livelihoods:vacancy_detail", vacancy.pk)
+    """The form's fields onto the vacancy (new or posted before), saved by skills.save_vacancy:
+    the vacancy's page, or None with the refusal on the form."""
+
+    def save(form):
+        for name in forms.VacancyForm.MODEL_FIELDS:
+            setattr(vacancy, name, form.cleaned_data[name])
+        vacancy.languages = form.languages()
+        return skills.save_vacancy(request.user, vacancy, request=request)
+
+    if saved(request, form, save, _("Vacancy saved.")):
+        return redirect("livelihoods:vacancy_detail", vacancy.pk)
+    return None
 
 
 def vacancy_list(request):
     employers = skills.visible_employers(request.user, request.mission)
     form = forms.VacancyForm(request.POST or None, mission=request.mission, employers=employers)
-    new = Vacancy(mission=request.mission)
-    if request.method == "POST" and form.is_valid() and (done := _save_vacancy(request, form, new)):
+    if done := _save_vacancy(request, form, Vacancy(mission=request.mission)):
         return done
     show = request.GET.get("show", "open")
     found = skills.visible_vacancies(request.user, request.mission)
@@ -272,11 +268,7 @@ def vacancy_edit(request, pk):
         employers=employers,
         initial=forms.VacancyForm.initial_for(vacancy),
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (done := _save_vacancy(request, form, vacancy))
-    ):
+    if done := _save_vacancy(request, form, vacancy):
         return done
     return render(request, "livelihoods/vacancy_edit.html", {"vacancy": vacancy, "form": form})
 
